@@ -1,0 +1,9 @@
+"""Where the project keeps data and outputs, anchored on this file, not the working directory."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA_RAW = ROOT / "data" / "raw"
+DATA_PROCESSED = ROOT / "data" / "processed"
+NOTEBOOKS = ROOT / "notebooks"
+OUTPUTS = ROOT / "outputs"

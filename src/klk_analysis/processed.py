@@ -1,0 +1,44 @@
+"""Writing the tidy tables to data/processed/<period>/, never half-written."""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from klk_analysis.deviations import with_annual_budget
+from klk_analysis.loading import Workbook, tidy
+
+
+def write_processed(workbook: Workbook, root: Path) -> Path:
+    """Write the workbook's tidy tables as Parquet and CSV to root/<period>/ and return it."""
+    data = with_annual_budget(tidy(workbook)).assign(source_file=workbook.path.name)
+    target = Path(root) / str(workbook.period)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        for name, part in data.groupby("table", sort=False):
+            part.to_parquet(staging / f"{name}.parquet", index=False)
+            part.to_csv(staging / f"{name}.csv", index=False, encoding="utf-8")
+        replace_dir(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Put a finished folder in place of target, keeping the old one until the new one is in."""
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def read_processed(root: Path, period: str) -> pd.DataFrame:
+    """Read a period's tidy tables back from root/<period>/."""
+    folder = Path(root) / period
+    return pd.concat(
+        [pd.read_parquet(f) for f in sorted(folder.glob("*.parquet"))], ignore_index=True
+    )

@@ -1,0 +1,239 @@
+"""Reconciliation: every printed figure that can be recomputed is recomputed and compared."""
+
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from klk_analysis.formatting import mnkr
+from klk_analysis.loading import Table, Workbook
+
+DEFAULT_TOLERANCE = 0.2
+# Below this a gap is floating-point noise, not a difference a reader could see.
+_NOISE = 0.005
+
+TABLE_NAMES_SV = {"resultatrakning": "Resultaträkning", "driftredovisning": "Driftredovisning"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result of a check: a rounding note (info), a warning or an error."""
+
+    severity: str
+    check: str
+    table: str
+    row: str
+    column: str
+    printed: float | None
+    computed: float | None
+    message: str
+
+    def as_dict(self) -> dict:
+        """Return the finding as plain data for JSON."""
+        return asdict(self)
+
+
+def _compare(check, table, row, column, printed, computed, what, tolerance, hint=""):
+    gap = printed - computed
+    if abs(gap) < _NOISE:
+        return None
+    where = f"{TABLE_NAMES_SV.get(table, table)}, rad {row!r}, kolumn {column!r}"
+    figures = (
+        f"tryckt {mnkr(printed)}, {what} {mnkr(computed)} (differens {mnkr(gap, sign=True)} mnkr)"
+    )
+    if abs(gap) <= tolerance + 1e-9:
+        return Finding(
+            "info",
+            check,
+            table,
+            row,
+            column,
+            round(printed, 6),
+            round(computed, 6),
+            f"{where}: {figures}: avrundningsdifferens, beloppen är beräknade före avrundning.",
+        )
+    return Finding(
+        "error",
+        check,
+        table,
+        row,
+        column,
+        round(printed, 6),
+        round(computed, 6),
+        f"{where}: {figures}, mer än toleransen {mnkr(tolerance)} mnkr.{hint}",
+    )
+
+
+def sum_parts(rows: pd.DataFrame) -> dict[int, list[int]]:
+    """Map each sum row's position to the positions of the rows it adds up."""
+    parts, lines, sums = {}, [], []
+    for pos, kind in enumerate(rows["kind"]):
+        if kind == "line":
+            lines.append(pos)
+        elif kind == "sum":
+            parts[pos] = lines or sums[:]
+            sums.append(pos)
+            lines = []
+        else:  # result: the sections' sums, or the lines when there are no sections
+            parts[pos] = sums + lines if sums else lines
+            sums, lines = [], []
+    return parts
+
+
+def _sign_hint(rows: pd.DataFrame, members: list[int], column: str, gap: float, tol: float):
+    for pos in members:
+        value = rows[column].iloc[pos]
+        if value and abs(gap + 2 * value) <= tol + 1e-9:
+            return (
+                f" Stämmer om raden {rows['label'].iloc[pos]!r} har motsatt tecken "
+                f"({mnkr(-value)} i stället för {mnkr(value)}): troligen ett tappat minustecken."
+            )
+    return ""
+
+
+def check_sums(table: Table, tolerance: float) -> list[Finding]:
+    """Check every sum row against the rows it adds up, in every column."""
+    findings = []
+    rows = table.rows
+    for pos, members in sum_parts(rows).items():
+        if not members:
+            continue
+        for column in table.columns:
+            printed = rows[column.id].iloc[pos]
+            computed = float(rows[column.id].iloc[members].sum())
+            gap = printed - computed
+            hint = _sign_hint(rows, members, column.id, gap, tolerance)
+            what = "raderna summerar till"
+            finding = _compare(
+                "summa",
+                table.name,
+                rows["label"].iloc[pos],
+                column.header,
+                printed,
+                computed,
+                what,
+                tolerance,
+                hint,
+            )
+            if finding:
+                findings.append(finding)
+    return findings
+
+
+def check_differences(table: Table, tolerance: float) -> list[Finding]:
+    """Check budgetavvikelse = utfall − budget and avvikelse årsprognos = årsprognos − årsbudget."""
+    findings = []
+    pairs = [
+        ("budgetavvikelse", "utfall", "budget"),
+        ("avvikelse_arsprognos", "arsprognos", "arsbudget"),
+    ]
+    years = sorted({c.year for c in table.columns})
+    for result, minuend, subtrahend in pairs:
+        for year in years:
+            cols = [table.column(m, year) for m in (result, minuend, subtrahend)]
+            if None in cols:
+                continue
+            res, a, b = cols
+            computed = table.rows[a.id] - table.rows[b.id]
+            for label, printed, value in zip(
+                table.rows["label"], table.rows[res.id], computed, strict=True
+            ):
+                finding = _compare(
+                    result,
+                    table.name,
+                    label,
+                    res.header,
+                    printed,
+                    value,
+                    f"'{a.header}' minus '{b.header}' ger",
+                    tolerance,
+                )
+                if finding:
+                    findings.append(finding)
+    return findings
+
+
+def _row(table: Table, kind: str | None = None, contains: str | None = None) -> int | None:
+    rows = table.rows
+    mask = pd.Series(True, index=rows.index)
+    if kind:
+        mask &= rows["kind"] == kind
+    if contains:
+        mask &= rows["key"].str.contains(contains, regex=False)
+    found = rows.index[mask]
+    return int(found[-1]) if len(found) else None
+
+
+def annual_budget(table: Table) -> pd.Series | None:
+    """Return each row's annual budget: printed, or årsprognos minus avvikelse årsprognos."""
+    printed = table.column("arsbudget")
+    if printed is not None:
+        return table.rows[printed.id]
+    forecast, deviation = table.column("arsprognos"), table.column("avvikelse_arsprognos")
+    if forecast is None or deviation is None:
+        return None
+    return table.rows[forecast.id] - table.rows[deviation.id]
+
+
+def check_between_tables(workbook: Workbook, tolerance: float) -> list[Finding]:
+    """Check the driftredovisning's total against the resultaträkning's result and driftram."""
+    rr, dr = workbook.resultatrakning, workbook.driftredovisning
+    result = _row(rr, "result")
+    total = _row(dr, "result")
+    total = _row(dr, "sum") if total is None else total
+    if result is None or total is None:
+        return []
+    findings = []
+    dr_label = dr.rows["label"].iloc[total]
+    for measure in ("budgetavvikelse", "avvikelse_arsprognos"):
+        a, b = rr.column(measure), dr.column(measure, rr.period.year)
+        if a is None or b is None:
+            continue
+        finding = _compare(
+            "mellan_tabeller",
+            dr.name,
+            dr_label,
+            b.header,
+            dr.rows[b.id].iloc[total],
+            rr.rows[a.id].iloc[result],
+            f"resultaträkningens {rr.rows['label'].iloc[result]!r} har",
+            tolerance,
+        )
+        if finding:
+            findings.append(finding)
+    ram_row = _row(rr, contains="kommunersättning")
+    if ram_row is None:
+        ram_row = _row(rr, contains="driftram")
+    rr_budget, dr_budget = annual_budget(rr), dr.column("arsbudget")
+    if ram_row is not None and rr_budget is not None and dr_budget is not None:
+        # Units' net budgets add up to the budgeted result minus the driftram.
+        expected = float(rr_budget.iloc[result] - rr_budget.iloc[ram_row])
+        finding = _compare(
+            "driftram",
+            dr.name,
+            dr_label,
+            dr_budget.header,
+            dr.rows[dr_budget.id].iloc[total],
+            expected,
+            f"driftram {mnkr(float(rr_budget.iloc[ram_row]))} och budgeterat "
+            f"resultat {mnkr(float(rr_budget.iloc[result]))} ger",
+            tolerance,
+        )
+        if finding:
+            findings.append(finding)
+    return findings
+
+
+def reconcile(workbook: Workbook, tolerance: float = DEFAULT_TOLERANCE) -> list[Finding]:
+    """Run every check on a loaded workbook and return the findings, errors first."""
+    findings = []
+    for table in (workbook.resultatrakning, workbook.driftredovisning):
+        findings += check_sums(table, tolerance)
+        findings += check_differences(table, tolerance)
+    findings += check_between_tables(workbook, tolerance)
+    order = {"error": 0, "warning": 1, "info": 2}
+    return sorted(findings, key=lambda f: order[f.severity])
+
+
+def count_by_severity(findings: list[Finding]) -> dict[str, int]:
+    """Count findings per severity."""
+    return {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}

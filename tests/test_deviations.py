@@ -1,0 +1,82 @@
+import pytest
+
+from klk_analysis.deviations import (
+    budget_deviations,
+    change_on_last_year,
+    deviation_percent,
+    implied_annual_budget,
+    rank_units,
+    wide,
+    with_annual_budget,
+)
+from klk_analysis.loading import load_workbook, tidy
+from tests.workbooks import SHIPPED
+
+
+@pytest.fixture(scope="module")
+def data():
+    return tidy(load_workbook(SHIPPED))
+
+
+def test_implied_annual_budget_is_forecast_minus_forecast_deviation(data):
+    budget = implied_annual_budget(data).set_index("label")["amount_mnkr"]
+    # 461,5 − 0,0; −118,5 − 2,9; 3,0 − 3,0 (the budgeted full-year result is 0)
+    assert budget["Kommunersättning"] == pytest.approx(461.5)
+    assert budget["Personalkostnader"] == pytest.approx(-121.4)
+    assert budget["- Övriga kostnader"] == pytest.approx(-377.2)
+    assert budget["Summa ÅRETS RESULTAT"] == pytest.approx(0.0)
+    # The driftredovisning prints its annual budget; nothing is derived there.
+    assert set(implied_annual_budget(data)["table"]) == {"resultatrakning"}
+
+
+def test_with_annual_budget_marks_derived_rows(data):
+    out = with_annual_budget(data)
+    assert len(out) == len(data) + 8
+    assert set(out["source"]) == {"tryckt", "beräknad"}
+
+
+def test_deviation_percent_of_budget_size():
+    import pandas as pd
+
+    got = deviation_percent(pd.Series([2.9, 5.9, 1.0]), pd.Series([-32.0, 10.8, 0.0]))
+    assert got.iloc[0] == pytest.approx(9.0625)  # 2,9 / 32,0
+    assert got.iloc[1] == pytest.approx(54.6296, abs=1e-4)  # 5,9 / 10,8
+    assert pd.isna(got.iloc[2])
+
+
+def test_budget_deviations(data):
+    got = budget_deviations(data, "resultatrakning", 2022).set_index("label")
+    assert got.loc["Personalkostnader", "deviation"] == pytest.approx(2.9)
+    assert got.loc["- Lokalkostnader", "deviation"] == pytest.approx(-0.1)
+
+
+def test_change_on_last_year(data):
+    got = change_on_last_year(data, "resultatrakning", "utfall", 2022).set_index("label")
+    assert got.loc["Kommunersättning", "change"] == pytest.approx(14.4)  # 115,4 − 101,0
+    assert got.loc["- Övriga kostnader", "change"] == pytest.approx(-16.0)  # −89,2 − (−73,2)
+    assert got.loc["Kommunersättning", "change_percent"] == pytest.approx(14.2574, abs=1e-4)
+    with pytest.raises(KeyError, match="2020"):
+        change_on_last_year(data, "resultatrakning", "utfall", 2021)
+
+
+def test_units_ranked_by_deviation(data):
+    got = rank_units(data, "budgetavvikelse", 2022)
+    assert list(got["label"].head(3)) == [
+        "KLK Näringsliv",
+        "KLK Kommunikation, IT och digitalisering",
+        "KLK Social hållbarhet",
+    ]
+    assert got["label"].iloc[-1] == "KLK Ledning"
+    assert "Summa Kommunstyrelsen" not in set(got["label"])
+    assert list(got["rank"]) == list(range(1, 9))
+
+
+def test_wide_round_trips_the_table(data):
+    w = wide(data, "driftredovisning")
+    assert list(w.columns[-4:]) == [
+        "arsbudget_2022",
+        "avvikelse_arsprognos_2022",
+        "budgetavvikelse_2021",
+        "budgetavvikelse_2022",
+    ]
+    assert w["arsbudget_2022"].iloc[-1] == -461.5

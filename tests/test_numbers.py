@@ -1,0 +1,61 @@
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from klk_analysis.formatting import number
+from klk_analysis.numbers import AmountError, parse_amount
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("-1,6", -1.6),
+        ("\u22121,6", -1.6),
+        ("– 37 264", -37264.0),
+        ("(1,6)", -1.6),
+        ("1 301,9", 1301.9),
+        ("1\u00a0301,9", 1301.9),
+        ("7 207,9", 7207.9),
+        ("1301,9", 1301.9),
+        ("+12,1", 12.1),
+        ("0", 0.0),
+        ("–", 0.0),
+        ("  5,9 ", 5.9),
+        ("-1.6", -1.6),
+        (115.4, 115.4),
+        (0, 0.0),
+    ],
+)
+def test_parse_amount_reads_real_forms(text, expected):
+    assert parse_amount(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("empty", [None, "", "   ", "\u00a0"])
+def test_empty_cells_are_none(empty):
+    assert parse_amount(empty) is None
+
+
+@pytest.mark.parametrize(
+    "bad", ["abc", "12 5", "1,2,3", "#REF!", "--1", "(-1,6)", True, float("nan"), "1 30,9", "5 %"]
+)
+def test_non_amounts_are_refused(bad):
+    with pytest.raises(AmountError):
+        parse_amount(bad)
+
+
+@given(st.integers(min_value=-(10**9), max_value=10**9))
+def test_every_swedish_formatted_number_reads_back(tenths):
+    value = tenths / 10
+    for minus in ("-", "\u2212", "\u2013"):
+        assert math.isclose(parse_amount(number(value, minus=minus)), value, abs_tol=1e-9)
+
+
+@given(st.text(max_size=20))
+def test_any_text_gives_a_number_none_or_amount_error(text):
+    try:
+        result = parse_amount(text)
+    except AmountError:
+        return
+    assert result is None or math.isfinite(result)

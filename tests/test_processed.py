@@ -1,0 +1,33 @@
+import pandas as pd
+
+from klk_analysis.loading import load_workbook
+from klk_analysis.processed import read_processed, write_processed
+from tests.workbooks import SHIPPED
+
+
+def test_writes_parquet_and_csv_per_period(tmp_path):
+    target = write_processed(load_workbook(SHIPPED), tmp_path)
+    assert target == tmp_path / "2022-03"
+    assert sorted(p.name for p in target.iterdir()) == [
+        "driftredovisning.csv",
+        "driftredovisning.parquet",
+        "resultatrakning.csv",
+        "resultatrakning.parquet",
+    ]
+    data = read_processed(tmp_path, "2022-03")
+    row = data[
+        (data["label"] == "Summa INTÄKTER") & (data["measure"] == "utfall") & (data["year"] == 2022)
+    ]
+    assert row["amount_mnkr"].tolist() == [132.0]
+    csv = pd.read_csv(target / "driftredovisning.csv")
+    assert (
+        csv["amount_mnkr"].sum() == data[data["table"] == "driftredovisning"]["amount_mnkr"].sum()
+    )
+
+
+def test_rewrite_replaces_and_leaves_no_temporary_folders(tmp_path):
+    write_processed(load_workbook(SHIPPED), tmp_path)
+    (tmp_path / "2022-03" / "stale.csv").write_text("x")
+    write_processed(load_workbook(SHIPPED), tmp_path)
+    assert not (tmp_path / "2022-03" / "stale.csv").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["2022-03"]

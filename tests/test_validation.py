@@ -1,0 +1,80 @@
+import pytest
+
+from klk_analysis.loading import load_workbook
+from klk_analysis.validation import count_by_severity, reconcile, sum_parts
+from tests.workbooks import DR_ROWS, RR_ROWS, SHIPPED, source_workbook
+
+
+def test_shipped_workbook_has_only_the_source_documents_rounding_gaps():
+    findings = reconcile(load_workbook(SHIPPED))
+    assert count_by_severity(findings) == {"error": 0, "warning": 0, "info": 6}
+    gaps = {(f.table, f.row, f.column, f.printed, round(f.computed, 1)) for f in findings}
+    # Worked by hand from the printed tables: 115,4 + 16,7 = 132,1 against 132,0 printed, ...
+    assert gaps == {
+        ("resultatrakning", "Summa INTÄKTER", "Utfall Mar 2022", 132.0, 132.1),
+        ("resultatrakning", "Summa INTÄKTER", "Budget Mar 2022", 126.1, 126.2),
+        ("resultatrakning", "Summa ÅRETS RESULTAT", "Budget Mar 2022", -1.6, -1.7),
+        ("resultatrakning", "Summa ÅRETS RESULTAT", "Budgetavvikelse Mar 2022", 13.8, 13.7),
+        ("driftredovisning", "Summa Kommunstyrelsen", "Budgetavvikelse Mar 2021", 13.5, 13.6),
+        ("driftredovisning", "Summa Kommunstyrelsen", "Budgetavvikelse Mar 2022", 13.8, 13.7),
+    }
+    intakter = next(f for f in findings if f.row == "Summa INTÄKTER" and "Utfall" in f.column)
+    assert "tryckt 132,0, raderna summerar till 132,1" in intakter.message
+
+
+def test_lost_minus_sign_on_a_unit_is_an_error_naming_total_and_unit(tmp_path):
+    rows = [list(r) for r in DR_ROWS]
+    rows[2][3] = 64.8  # KLK Ekonomi och kvalitet, Budget 2022: printed without its minus
+    findings = reconcile(load_workbook(source_workbook(tmp_path / "a.xlsx", dr_rows=rows)))
+    errors = [f for f in findings if f.severity == "error"]
+    total = next(f for f in errors if f.check == "summa")
+    assert (total.row, total.column, total.printed) == (
+        "Summa Kommunstyrelsen",
+        "Budget 2022",
+        -461.5,
+    )
+    assert total.computed == pytest.approx(-331.9)
+    assert "'KLK Ekonomi och kvalitet'" in total.message
+    assert "tappat minustecken" in total.message
+
+
+def test_sum_off_by_several_mnkr_names_the_row(tmp_path):
+    rows = [list(r) for r in RR_ROWS]
+    rows[6][2] = -124.9  # Summa KOSTNADER, Utfall Mar 2022, 5,0 off
+    findings = reconcile(load_workbook(source_workbook(tmp_path / "a.xlsx", rr_rows=rows)))
+    errors = [f for f in findings if f.severity == "error"]
+    assert {(f.row, f.column) for f in errors} >= {("Summa KOSTNADER", "Utfall Mar 2022")}
+    first = next(f for f in errors if f.row == "Summa KOSTNADER" and f.check == "summa")
+    assert first.computed == pytest.approx(-119.9)
+    assert "differens −5,0 mnkr" in first.message
+
+
+def test_wrong_budget_deviation(tmp_path):
+    rows = [list(r) for r in RR_ROWS]
+    rows[3][4] = 3.9  # Personalkostnader: −29,1 − (−32,0) is 2,9
+    findings = reconcile(load_workbook(source_workbook(tmp_path / "a.xlsx", rr_rows=rows)))
+    wrong = [f for f in findings if f.check == "budgetavvikelse" and f.severity == "error"]
+    assert [(f.row, f.printed, round(f.computed, 1)) for f in wrong] == [
+        ("Personalkostnader", 3.9, 2.9)
+    ]
+
+
+def test_units_must_add_up_to_the_driftram(tmp_path):
+    rows = [list(r) for r in DR_ROWS]
+    rows[1][3], rows[8][3] = -108.9, -471.5  # units and total agree, the driftram does not
+    findings = reconcile(load_workbook(source_workbook(tmp_path / "a.xlsx", dr_rows=rows)))
+    ram = [f for f in findings if f.check == "driftram"]
+    assert [(f.severity, f.printed, f.computed) for f in ram] == [("error", -471.5, -461.5)]
+
+
+def test_tolerance_is_a_parameter():
+    findings = reconcile(load_workbook(SHIPPED), tolerance=0.0)
+    assert count_by_severity(findings)["error"] == 6
+
+
+def test_sum_parts_sections_and_result():
+    import pandas as pd
+
+    rows = pd.DataFrame({"kind": ["line", "line", "sum", "line", "sum", "result"]})
+    assert sum_parts(rows) == {2: [0, 1], 4: [3], 5: [2, 4]}
+    assert sum_parts(pd.DataFrame({"kind": ["line", "line", "sum"]})) == {2: [0, 1]}

@@ -113,8 +113,8 @@ def open_workbook(path: Path) -> openpyxl.Workbook:
         ) from None
 
 
-def find_sheet(book, path: Path, wanted: str):
-    """Return the visible sheet whose name matches `wanted`, ignoring case, accents and spaces."""
+def find_sheet(book, path: Path, wanted: str, required: bool = True):
+    """Return the visible sheet whose name matches `wanted` (None if absent and not required)."""
     target = wanted.casefold().translate(_FOLD)
     visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
     names = {ws: " ".join(ws.title.split()).casefold().translate(_FOLD) for ws in visible}
@@ -129,6 +129,8 @@ def find_sheet(book, path: Path, wanted: str):
             + ", ".join(repr(ws.title) for ws in candidates)
             + ". Förväntade exakt ett synligt blad med det namnet."
         )
+    if not required:
+        return None
     raise UnusableInputError(
         f"{path}: bladet {wanted!r} saknas (bladen heter {shown}). "
         f"Förväntade ett synligt blad som heter {wanted!r}."

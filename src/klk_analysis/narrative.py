@@ -1,5 +1,6 @@
 """Swedish sentences from templates: every figure in a sentence comes from the data."""
 
+import re
 from functools import cache
 
 import jinja2
@@ -37,4 +38,5 @@ def environment() -> jinja2.Environment:
 def render(template: str, **context) -> str:
     """Render a text template with the given figures and return one paragraph of text."""
     text = environment().get_template(template).render(**context)
-    return " ".join(text.split())
+    # Only ordinary white space: the no-break spaces in "1 301,9" must stay.
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()

@@ -97,7 +97,7 @@ _BRACKET = re.compile(r"\s*\(([^()]*)\)\s*\.?\s*$")
 class Staff:
     """Permanent employees by gender and the sick-leave rate with its target, as given."""
 
-    unit: str | None
+    unit: str
     women: int | None
     men: int | None
     stated_total: int | None
@@ -140,8 +140,13 @@ def _lookup(vocabulary: dict, path, ws, cell) -> str | None:
         for ident, (_label, words) in vocabulary.items():
             if key in words:
                 return ident
-    allowed = ", ".join(words[0] for _label, words in vocabulary.values())
-    raise cell_error(path, ws.title, cell.coordinate, value, f"ett av: {allowed} (eller tom)")
+    raise cell_error(
+        path, ws.title, cell.coordinate, value, f"ett av: {_allowed(vocabulary)} (eller tom)"
+    )
+
+
+def _allowed(vocabulary: dict) -> str:
+    return ", ".join(words[0] for _label, words in vocabulary.values())
 
 
 def _text(value) -> str | None:
@@ -242,8 +247,8 @@ def read_process_areas(ws, path: Path) -> pd.DataFrame:
         seen[key] = row
         group = _lookup(GROUPS, path, ws, cells["group"])
         if group is None:
-            allowed = ", ".join(label for label, _words in GROUPS.values())
-            raise cell_error(path, ws.title, cells["group"].coordinate, None, f"ett av: {allowed}")
+            expected = f"ett av: {_allowed(GROUPS)}"
+            raise cell_error(path, ws.title, cells["group"].coordinate, None, expected)
         records.append(
             {
                 "area": name,
@@ -331,8 +336,8 @@ def read_events(ws, path: Path) -> pd.DataFrame:
     for row, cells in _data_rows(ws, path, _EVENT_COLUMNS, ("group", "text")):
         group = _lookup(GROUPS, path, ws, cells["group"])
         if group is None:
-            allowed = ", ".join(label for label, _words in GROUPS.values())
-            raise cell_error(path, ws.title, cells["group"].coordinate, None, f"ett av: {allowed}")
+            expected = f"ett av: {_allowed(GROUPS)}"
+            raise cell_error(path, ws.title, cells["group"].coordinate, None, expected)
         text = _required_text(path, ws, cells["text"], "händelsens text")
         records.append({"group": group, "text": text, "excel_row": row})
     return _frame(records, ["group", "text", "excel_row"])
@@ -377,7 +382,7 @@ def read_staff(ws, path: Path) -> Staff:
     cells = {name: value for name, (_key, value) in found.items()}
     percent = "en andel i procent mellan 0 och 100, till exempel 4,5 eller '4,5 %'"
     staff = Staff(
-        unit=_text(cells["unit"].value),
+        unit=_required_text(path, ws, cells["unit"], "enhetens kortnamn, som det skrivs i texten"),
         women=_count(path, ws, cells["women"]),
         men=_count(path, ws, cells["men"]),
         stated_total=_count(path, ws, cells["total"]) if "total" in cells else None,
@@ -452,14 +457,19 @@ def staff_sentence(staff: Staff, period: Period) -> str:
     comparison = None
     if staff.sick_leave is not None and staff.sick_leave_target is not None:
         comparison = sick_leave_comparison(staff.sick_leave, staff.sick_leave_target)
+
+    def count(value):
+        return None if value is None else number(value, 0)
+
     return render(
         "staff.txt.j2",
         unit=staff.unit,
         month=period.month_name,
-        total=None if staff.total is None else number(staff.total, 0),
-        total_count=staff.total,
-        women=staff.women,
-        men=staff.men,
+        total=count(staff.total),
+        women=count(staff.women),
+        men=count(staff.men),
+        one_woman=staff.women == 1,
+        one_man=staff.men == 1,
         rate=staff.sick_leave,
         target=staff.sick_leave_target,
         comparison=comparison,

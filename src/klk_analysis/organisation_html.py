@@ -191,7 +191,7 @@ def legend_html() -> str:
                 "Processområden",
                 _LEGEND_TEXTS["assessment"],
                 ASSESSMENT_SYMBOLS,
-                {k: f"Processområdet bedöms {v[0].casefold()}." for k, v in ASSESSMENTS.items()},
+                {k: assessment_sentence(k) for k in ASSESSMENTS},
                 "bedomning",
             ),
             legend(

@@ -8,11 +8,14 @@ import pytest
 from klk_analysis.loading import load_workbook
 from klk_analysis.organisation import load_organisation
 from klk_analysis.organisation_html import (
+    ECONOMY_SLOT,
     anchor,
     completion_html,
     legend_html,
+    paragraphs_html,
     report_sections,
     sections_html,
+    split_at_economy,
     table_of_contents_html,
     text_html,
 )
@@ -219,3 +222,23 @@ def test_staff_and_economy_get_own_sections_without_such_areas(tmp_path):
     assert "Trygg &lt;omsorg&gt;" in html and "A &amp; B" in html
     assert "○ Uppnår ej resultatmålen" in "".join(checker.text)
     assert "vilket är över målnivån på 6,0%" in html
+
+
+def test_split_at_economy_keeps_the_economy_inside_the_ekonomi_area(report):
+    workbook, org = load_workbook(SHIPPED), load_organisation(SHIPPED)
+    sections = report_sections(
+        org,
+        workbook.board,
+        workbook.period,
+        economy_html=ECONOMY_SLOT,
+        economy_summary_html=paragraphs_html(["Intäkter <budget>."]),
+    )
+    before, after = split_at_economy(sections)
+    assert before.rstrip().endswith("Processområdet bedöms uppnå resultatmålen.</p>")
+    assert '<h3 id="processomrade-ekonomi">Ekonomi</h3>' in before
+    assert after.lstrip().startswith("<h4>1-åriga åtaganden</h4>")
+    assert '<h2 id="intern-styrning-och-kontroll">' in after
+    assert "<p>Intäkter &lt;budget&gt;.</p>" in before
+    # Together they are the whole report with the economy where the slot was.
+    before = before.replace("<p>Intäkter &lt;budget&gt;.</p>\n", "")
+    assert before + "<p>EKONOMIDELEN</p>" + after == report[1].split("</nav>", 1)[1]

@@ -49,6 +49,9 @@ INTERNAL_CONTROL = "Intern styrning och kontroll"
 _OVERVIEW_TEXTS = (OVERVIEW, FOUR_YEAR_GOALS, COMMITMENT_STATUS)
 _KNOWN_TEXTS = (SUMMARY, *_OVERVIEW_TEXTS, INTERNAL_CONTROL)
 
+# Where the economy part goes when the report is built in pieces (notebook cells).
+ECONOMY_SLOT = "<!-- ekonomidelen -->"
+
 _LEGEND_TEXTS = {
     "assessment": "Bedömningen grundar sig på en samlad bedömning av huvudprocesserna inom "
     "processområdet.",
@@ -400,3 +403,16 @@ def sections_html(sections: list[Section]) -> str:
         f'<h{s.level} id="{escape(s.anchor)}">{escape(s.title)}</h{s.level}>\n{s.body}'
         for s in sections
     )
+
+
+def paragraphs_html(paragraphs: list[str]) -> str:
+    """Escape plain-text paragraphs (such as generated sentences) into <p> elements."""
+    return "\n".join(f"<p>{escape(p)}</p>" for p in paragraphs if p)
+
+
+def split_at_economy(sections: list[Section]) -> tuple[str, str]:
+    """The sections' HTML before and after the economy part, for sections built with the slot."""
+    before, slot, after = sections_html(sections).partition(ECONOMY_SLOT)
+    if not slot:
+        raise ValueError("sektionerna saknar platsen för ekonomidelen (ECONOMY_SLOT)")
+    return before, after

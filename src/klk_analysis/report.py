@@ -183,13 +183,17 @@ def deviation_chart(data: ReportData) -> Chart:
     column = table.column("budgetavvikelse", data.period.year)
     units = table.rows[table.rows["kind"] == "line"]
     labels, values = units["label"].tolist(), units[column.id].tolist()
-    fig = Figure(figsize=(8, 0.42 * len(labels) + 1.3), dpi=150, layout="constrained")
+    fig = Figure(figsize=(7.5, 0.4 * len(labels) + 1.3), dpi=150, layout="constrained")
     ax = fig.subplots()
     colours = ["#1f5f8b" if v >= 0 else "#a4343a" for v in values]
     ax.barh(range(len(values)), values, color=colours)
     ax.set_yticks(range(len(values)), labels)
     ax.invert_yaxis()
     ax.axvline(0, color="#333333", linewidth=0.8)
+    # Room on both sides for the value labels beside the bars.
+    low, high = min(0.0, *values), max(0.0, *values)
+    pad = (high - low or 1.0) * 0.12
+    ax.set_xlim(low - (pad if low < 0 else 0), high + pad)
     ax.xaxis.set_major_formatter(lambda x, _pos: number(x, 1))
     ax.set_xlabel(f"{column.header}, mnkr")
     ax.spines[["top", "right"]].set_visible(False)

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import nbformat
 import pytest
 
-from klk_analysis import paths, runner
+from klk_analysis import execution, paths
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("*.ipynb"))
 
@@ -24,14 +24,14 @@ def test_the_three_notebooks_exist():
 def test_notebook_is_thin_and_committed_without_outputs(path):
     book = nbformat.read(path, as_version=4)
     nbformat.validate(book)
-    assert book.metadata.kernelspec.name == runner.KERNEL_NAME
+    assert book.metadata.kernelspec.name == execution.KERNEL_NAME
     code = [c for c in book.cells if c.cell_type == "code"]
     assert "parameters" in code[0].metadata.get("tags", [])
     for node in ast.parse(code[0].source).body:
         # Literal, type-annotated defaults only.
         assert isinstance(node, ast.AnnAssign), ast.dump(node)
         assert isinstance(node.value, ast.Constant)
-    assert {"period", "workbook", "board", "tolerance"} <= runner.parameter_names(path)
+    assert {"period", "workbook", "board", "tolerance"} <= execution.parameter_names(path)
     for cell in code:
         assert cell.outputs == [] and cell.execution_count is None
         tree = ast.parse(cell.source)
@@ -46,12 +46,12 @@ def test_notebook_is_thin_and_committed_without_outputs(path):
 def executed(tmp_path_factory):
     """Execute every notebook with its defaults (outputs redirected to a temporary folder)."""
     base = tmp_path_factory.mktemp("notebooks")
-    runner.ensure_kernel()
-    runner.import_jupyter()
+    execution.ensure_kernel()
+    execution.import_jupyter()
     overrides = {"processed_dir": str(base / "processed"), "output_dir": str(base / "out")}
 
     def run(path):
-        runner.execute_notebook(path, base / path.name, overrides, timeout=300)
+        execution.execute_notebook(path, base / path.name, overrides, timeout=300)
         return path.name
 
     with ThreadPoolExecutor(max_workers=len(NOTEBOOKS)) as pool:

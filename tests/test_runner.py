@@ -4,8 +4,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import nbformat
@@ -134,27 +132,6 @@ def test_batch_with_one_bad_period_still_produces_the_others(tmp_path, capsys):
     assert any(line.startswith("[2/2]") for line in lines)
 
 
-def test_second_run_waits_for_the_lock_and_says_who_holds_it(tmp_path):
-    out = tmp_path / "2022-03"
-    held = threading.Event()
-
-    def hold():
-        with runner.output_lock(out):
-            held.set()
-            time.sleep(0.6)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    held.wait()
-    messages = []
-    started = time.perf_counter()
-    with runner.output_lock(out, messages.append):
-        waited = time.perf_counter() - started
-    holder.join()
-    assert waited > 0.3
-    assert len(messages) == 1 and f"process {os.getpid()}" in messages[0]
-
-
 def test_periods_and_workbooks_are_found_under_raw(tmp_path):
     for name in ("2021-12", "2022-03", "anteckningar"):
         (tmp_path / name).mkdir()
@@ -177,14 +154,6 @@ def test_usage_errors_exit_2_with_a_sentence(tmp_path, capsys):
     assert "mappen finns inte" in capsys.readouterr().err
     assert main(["run", "--raw", str(tmp_path)]) == 2
     assert main(["run", "2022-03", "2022-04", "--out", str(tmp_path)]) == 2
-
-
-def test_parameter_names_read_from_the_parameters_cell(tmp_path):
-    cell = nbformat.v4.new_code_cell('period: str = "2022-03"\ntolerance = 0.2\nx: int')
-    cell.metadata["tags"] = ["parameters"]
-    path = tmp_path / "p.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
-    assert runner.parameter_names(path) == {"period", "tolerance", "x"}
 
 
 def test_scheduled_command_line_runs_as_cron_would(tmp_path):

@@ -95,10 +95,10 @@ def _scheduled(args) -> int:
 
 
 def _lab(args) -> int:
-    from klk_analysis import runner
+    from klk_analysis import execution
 
-    runner.ensure_kernel()
-    command = runner.lab_command()
+    execution.ensure_kernel()
+    command = execution.lab_command()
     if args.dry_run:
         print(" ".join(command))
         return 0

@@ -5,7 +5,6 @@ of it succeeded, so a failed run never touches the last good report. Two runs on
 folder never interleave: the second waits for the first's lock.
 """
 
-import ast
 import hashlib
 import json
 import os
@@ -15,22 +14,21 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from klk_analysis import __version__, paths
+from klk_analysis import __version__, execution, paths
 from klk_analysis.errors import KlkError, RunFailedError, UnusableInputError
+from klk_analysis.execution import describe_failure, ensure_kernel, execute_notebook, import_jupyter
 from klk_analysis.formatting import number
+from klk_analysis.outputlock import output_lock
 from klk_analysis.periods import Period
 from klk_analysis.processed import replace_dir
 from klk_analysis.validation import DEFAULT_TOLERANCE, count_by_severity, raise_for_errors
 
-KERNEL_NAME = "klk-analysis"
-KERNEL_DISPLAY_NAME = "Python (klk-analysis)"
 # The exploration notebook (03) is for JupyterLab; a period run records the check and the report.
 RUN_NOTEBOOKS = ("01_las_och_kontrollera.ipynb", "02_rapport.ipynb")
 REPORT_NOTEBOOK = "02_rapport.ipynb"
@@ -150,219 +148,6 @@ def git_commit(root: Path = paths.ROOT) -> dict:
     return {"commit": head, "changed": bool(status.strip())}
 
 
-# --- the kernel and the Jupyter imports --------------------------------------------------------
-
-
-def ensure_kernel() -> Path:
-    """Install the named kernel into this environment unless it is there; return its folder."""
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    folder = Path(sys.prefix) / "share" / "jupyter" / "kernels" / KERNEL_NAME
-    spec_file = folder / "kernel.json"
-    try:
-        argv = json.loads(spec_file.read_text(encoding="utf-8"))["argv"]
-    except (OSError, ValueError, KeyError):
-        argv = []
-    if not argv or Path(argv[0]) != Path(sys.executable):
-        from ipykernel.kernelspec import install
-
-        # frozen_modules=True keeps Python's fast start-up; the debugger flag is not needed here.
-        install(
-            kernel_name=KERNEL_NAME,
-            display_name=KERNEL_DISPLAY_NAME,
-            prefix=sys.prefix,
-            frozen_modules=True,
-        )
-    try:
-        found = Path(KernelSpecManager().get_kernel_spec(KERNEL_NAME).resource_dir)
-    except NoSuchKernel:
-        found = None
-    if found is None or found.resolve() != folder.resolve():
-        raise UnusableInputError(
-            f"kärnan {KERNEL_NAME!r} hittas i {found}, inte i den här miljön ({folder}). "
-            f"Ta bort den andra med 'jupyter kernelspec remove {KERNEL_NAME}' och kör igen."
-        )
-    return folder
-
-
-def import_jupyter() -> None:
-    """Import papermill and nbconvert once, before any run or worker process needs them."""
-    # jsonschema builds an IRI grammar at import when rfc3987-syntax is installed (jupyterlab
-    # pulls it in): about 1,2 s per process. Notebook validation never checks that format, so
-    # the import is skipped here and allowed again afterwards.
-    blocked = "rfc3987_syntax" not in sys.modules
-    if blocked:
-        sys.modules["rfc3987_syntax"] = None
-    try:
-        import nbconvert  # noqa: F401
-        import papermill  # noqa: F401
-    finally:
-        if blocked and sys.modules.get("rfc3987_syntax", 0) is None:
-            del sys.modules["rfc3987_syntax"]
-
-
-# --- the lock ----------------------------------------------------------------------------------
-
-
-def _try_lock(handle) -> bool:
-    if os.name == "nt":
-        import msvcrt
-
-        try:
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-            return True
-        except OSError:
-            return False
-    import fcntl
-
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except BlockingIOError:
-        return False
-
-
-def _wait_lock(handle) -> None:
-    if os.name == "nt":
-        while not _try_lock(handle):
-            time.sleep(1)
-        return
-    import fcntl
-
-    fcntl.flock(handle, fcntl.LOCK_EX)
-
-
-def _unlock(handle) -> None:
-    if os.name == "nt":
-        import msvcrt
-
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-        return
-    import fcntl
-
-    fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def lock_path(out_dir: Path) -> Path:
-    """Return the lock file that guards an output folder (beside it, not inside it)."""
-    return out_dir.with_name(f".{out_dir.name}.lock")
-
-
-def holder_text(text: str) -> str:
-    """Describe the run that holds a lock from the lock file's content."""
-    try:
-        holder = json.loads(text)
-        return f"process {holder['pid']}, startad {holder['started']}"
-    except (ValueError, KeyError, TypeError):
-        return "okänd process"
-
-
-@contextmanager
-def output_lock(out_dir: Path, say: Say = _quiet) -> Iterator[None]:
-    """Hold the output folder's lock; if another run holds it, say who and wait for it."""
-    path = lock_path(out_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+", encoding="utf-8") as handle:
-        if not _try_lock(handle):
-            try:
-                handle.seek(0)
-                text = handle.read()
-            except OSError:
-                text = ""
-            say(
-                f"{out_dir} används av en annan körning ({holder_text(text)}); "
-                "väntar tills den är klar."
-            )
-            _wait_lock(handle)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(json.dumps({"pid": os.getpid(), "started": now().isoformat()}))
-        handle.flush()
-        try:
-            yield
-        finally:
-            handle.seek(0)
-            handle.truncate()
-            handle.flush()
-            _unlock(handle)
-
-
-# --- running notebooks -------------------------------------------------------------------------
-
-
-def parameter_names(notebook: Path) -> set[str]:
-    """Return the names the notebook's cell tagged 'parameters' assigns."""
-    content = json.loads(Path(notebook).read_text(encoding="utf-8"))
-    names = set()
-    for cell in content.get("cells", []):
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            for node in ast.parse(source).body:
-                targets = (
-                    node.targets
-                    if isinstance(node, ast.Assign)
-                    else [getattr(node, "target", None)]
-                )
-                names |= {t.id for t in targets if isinstance(t, ast.Name)}
-    return names
-
-
-def _kernel_config():
-    import uuid
-
-    from traitlets.config import Config
-
-    if os.name != "posix":
-        return Config()
-    # Local sockets instead of TCP ports on a shared machine (ipykernel warns about plain TCP).
-    # An absolute, unique prefix: the kernel runs in notebooks/, this process elsewhere.
-    prefix = Path(tempfile.gettempdir()) / f"klk-{uuid.uuid4().hex[:12]}"
-    return Config({"KernelManager": {"transport": "ipc", "ip": str(prefix)}})
-
-
-def execute_notebook(source: Path, target: Path, parameters: dict, timeout: float) -> float:
-    """Execute one notebook with papermill in this process and return the seconds it took."""
-    import papermill
-
-    names = parameter_names(source)
-    started = time.perf_counter()
-    papermill.execute_notebook(
-        str(source),
-        str(target),
-        parameters={k: v for k, v in parameters.items() if k in names},
-        kernel_name=KERNEL_NAME,
-        language="python",
-        progress_bar=False,
-        execution_timeout=timeout,
-        # An immediate shutdown takes 0,1 s; the polite one 0,5 s and now and then 3 s.
-        shutdown_kernel="immediate",
-        # The kernel starts in notebooks/, as in JupyterLab, without changing this process's cwd.
-        resources={"metadata": {"path": str(paths.NOTEBOOKS)}},
-        config=_kernel_config(),
-    )
-    return time.perf_counter() - started
-
-
-def describe_failure(name: str, exc: BaseException) -> tuple[int, str]:
-    """Turn a notebook's exception into an exit code and a sentence, without a traceback."""
-    from papermill.exceptions import PapermillExecutionError
-
-    if isinstance(exc, PapermillExecutionError):
-        from klk_analysis import errors
-
-        own = getattr(errors, exc.ename, None)
-        if isinstance(own, type) and issubclass(own, KlkError):
-            return own.exit_code, f"{name}: {exc.evalue}"
-        return RunFailedError.exit_code, (
-            f"{name} stannade i cell {exc.exec_count} med {exc.ename}: {exc.evalue}"
-        )
-    if isinstance(exc, TimeoutError):
-        return RunFailedError.exit_code, f"{name} tog för lång tid ({exc})"
-    return RunFailedError.exit_code, f"{name} kunde inte köras: {type(exc).__name__}: {exc}"
-
-
 # --- one period --------------------------------------------------------------------------------
 
 
@@ -407,6 +192,14 @@ def run_period(
         return RunResult(
             period, out_dir, exc.exit_code, f"{exc}{untouched}", time.perf_counter() - started
         )
+    except OSError as exc:  # a full disk or a folder without write permission
+        return RunResult(
+            period,
+            out_dir,
+            RunFailedError.exit_code,
+            f"kunde inte skriva eller läsa {exc.filename or out_dir}: {exc.strerror or exc}.",
+            time.perf_counter() - started,
+        )
 
 
 def _run_locked(
@@ -416,78 +209,57 @@ def _run_locked(
     from klk_analysis.htmlexport import export_html
 
     started_at, t0 = started
-    workbook = Path(workbook) if workbook is not None else find_workbook(raw, period)
+    workbook = (Path(workbook) if workbook is not None else find_workbook(raw, period)).resolve()
     say(f"{period}: läser och stämmer av {workbook}")
-    data = report.load(period, workbook.resolve(), board, tolerance)
+    data = report.load(period, workbook, board, tolerance)
     raise_for_errors(list(data.findings), workbook)
-    checked = time.perf_counter()
-
+    steps = {"check": time.perf_counter()}
     ensure_kernel()
     import_jupyter()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    for stale in out_dir.parent.glob(f".{out_dir.name}-*"):
-        shutil.rmtree(stale, ignore_errors=True)  # left by a run that was killed; we hold the lock
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    steps["jupyter_import"] = time.perf_counter()
+    staging = _staging_dir(out_dir)
     try:
         parameters = {
             "period": period,
-            "workbook": str(workbook.resolve()),
+            "workbook": str(workbook),
             "board": board or "",
             "tolerance": float(tolerance),
             "processed_dir": str(Path(processed).resolve()),
             "output_dir": str(staging),
         }
         say(f"{period}: kör {', '.join(n.name for n in notebooks)}")
-        seconds, failures = {}, []
-        # Kernels are separate processes: threads here let their start-up overlap.
-        with ThreadPoolExecutor(max_workers=len(notebooks)) as pool:
-            jobs = {
-                pool.submit(execute_notebook, nb, staging / nb.name, parameters, timeout): nb
-                for nb in notebooks
-            }
-            for job in as_completed(jobs):
-                try:
-                    seconds[jobs[job].name] = round(job.result(), 2)
-                except Exception as exc:  # any failure of a notebook ends the run the same way
-                    failures.append(describe_failure(jobs[job].name, exc))
-        executed = time.perf_counter()
+        seconds, failures = execute_all(notebooks, staging, parameters, timeout)
+        steps["notebooks"] = time.perf_counter()
+        input_hash = sha256(workbook)
+        if not failures and (staging / REPORT_NOTEBOOK).exists():
+            footer = (
+                f"Skapad {now():%Y-%m-%d %H:%M} av klk_analysis {__version__} från "
+                f"{workbook.name} (SHA-256 {input_hash[:12]}…)."
+            )
+            title = report.report_title(data.board, data.period)
+            try:
+                export_html(staging / REPORT_NOTEBOOK, staging / REPORT_FILE, title, footer)
+            except KlkError as exc:
+                failures.append((exc.exit_code, str(exc)))
+        steps["html"] = time.perf_counter()
         if failures:
             failed_dir = _keep_failed(staging, out_dir, period)
-            code = max(c for c, _ in failures)
             text = "; ".join(m for _, m in failures)
             return RunResult(
                 period,
                 out_dir,
-                code,
+                max(c for c, _ in failures),
                 f"{text}. De körda anteckningsböckerna finns i {failed_dir}; {out_dir} är orörd.",
                 time.perf_counter() - t0,
                 failed_dir,
             )
-        input_hash = sha256(workbook)
-        footer = (
-            f"Skapad {now():%Y-%m-%d %H:%M} av klk_analysis {__version__} från "
-            f"{workbook.name} (SHA-256 {input_hash[:12]}…)."
-        )
-        report_notebook = staging / REPORT_NOTEBOOK
-        if report_notebook.exists():
-            export_html(
-                report_notebook,
-                staging / REPORT_FILE,
-                report.report_title(data.board, data.period),
-                footer,
-            )
-        exported = time.perf_counter()
         (staging / "tabeller").mkdir(exist_ok=True)
         (staging / "figurer").mkdir(exist_ok=True)
         manifest = {
             "period": period,
             "board": data.board,
             "inputs": [
-                {
-                    "path": str(workbook.resolve()),
-                    "sha256": input_hash,
-                    "bytes": workbook.stat().st_size,
-                }
+                {"path": str(workbook), "sha256": input_hash, "bytes": workbook.stat().st_size}
             ],
             "notebooks": [
                 {"name": nb.name, "source_sha256": sha256(nb), "seconds": seconds[nb.name]}
@@ -498,15 +270,10 @@ def _run_locked(
             "package_version": __version__,
             "git": git_commit(),
             "python": platform.python_version(),
-            "kernel": KERNEL_NAME,
+            "kernel": execution.KERNEL_NAME,
             "started": started_at.isoformat(),
             "finished": now().isoformat(),
-            "seconds": {
-                "check": round(checked - t0, 2),
-                "notebooks": round(executed - checked, 2),
-                "html": round(exported - executed, 2),
-                "total": round(time.perf_counter() - t0, 2),
-            },
+            "seconds": _step_seconds(t0, steps),
         }
         (staging / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
@@ -515,10 +282,44 @@ def _run_locked(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     took = time.perf_counter() - t0
-    target = out_dir / REPORT_FILE
-    return RunResult(
-        period, out_dir, 0, f"klar: {target} ({seconds_sv(took)})", took, None, manifest
-    )
+    message = f"klar: {out_dir / REPORT_FILE} ({seconds_sv(took)})"
+    return RunResult(period, out_dir, 0, message, took, None, manifest)
+
+
+def _staging_dir(out_dir: Path) -> Path:
+    """Make the temporary folder beside out_dir that a run builds in, after clearing stale ones."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.parent.glob(f".{out_dir.name}-*"):
+        shutil.rmtree(stale, ignore_errors=True)  # left by a run that was killed; we hold the lock
+    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+
+
+def _step_seconds(t0: float, steps: dict[str, float]) -> dict[str, float]:
+    """Turn the times at which each step ended into seconds per step, and the total."""
+    seconds, before = {}, t0
+    for step, ended in steps.items():
+        seconds[step], before = round(ended - before, 2), ended
+    seconds["total"] = round(time.perf_counter() - t0, 2)
+    return seconds
+
+
+def execute_all(
+    notebooks: tuple[Path, ...], folder: Path, parameters: dict, timeout: float
+) -> tuple[dict[str, float], list[tuple[int, str]]]:
+    """Execute notebooks at once into folder; return seconds per notebook and the failures."""
+    seconds, failures = {}, []
+    # Each kernel is a process of its own: threads here only let their start-ups overlap.
+    with ThreadPoolExecutor(max_workers=len(notebooks)) as pool:
+        jobs = {
+            pool.submit(execute_notebook, nb, folder / nb.name, parameters, timeout): nb
+            for nb in notebooks
+        }
+        for job in as_completed(jobs):
+            try:
+                seconds[jobs[job].name] = round(job.result(), 2)
+            except Exception as exc:  # any failure of a notebook ends the run the same way
+                failures.append(describe_failure(jobs[job].name, exc))
+    return seconds, failures
 
 
 def _keep_failed(staging: Path, out_dir: Path, period: str) -> Path:
@@ -611,8 +412,3 @@ def scheduled(
         result = run_period(period, raw=raw, outputs=outputs, say=write, **options)
         write(("OK " if result.ok else f"FEL (kod {result.exit_code}) ") + result.message)
     return result.exit_code, log
-
-
-def lab_command() -> list[str]:
-    """Return the command that opens JupyterLab on notebooks/ with this environment's Python."""
-    return [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={paths.NOTEBOOKS}"]

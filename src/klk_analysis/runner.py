@@ -166,7 +166,7 @@ def run_period(
     say: Say = _quiet,
 ) -> RunResult:
     """Run one period into out_dir (default outputs/PERIOD) and return how it ended."""
-    started_at, started = now(), time.perf_counter()
+    started = time.perf_counter()
     out_dir = Path(out_dir) if out_dir is not None else Path(outputs) / period
     try:
         Period.parse(period)
@@ -184,7 +184,7 @@ def run_period(
                 tolerance=tolerance,
                 timeout=timeout,
                 notebooks=notebooks or tuple(paths.NOTEBOOKS / n for n in RUN_NOTEBOOKS),
-                started=(started_at, started),
+                started=(now(), time.perf_counter()),  # after any wait for the lock
                 say=say,
             )
     except KlkError as exc:
@@ -212,7 +212,7 @@ def _run_locked(
     workbook = (Path(workbook) if workbook is not None else find_workbook(raw, period)).resolve()
     say(f"{period}: läser och stämmer av {workbook}")
     data = report.load(period, workbook, board, tolerance)
-    raise_for_errors(list(data.findings), workbook)
+    raise_for_errors(data.findings, workbook)
     steps = {"check": time.perf_counter()}
     ensure_kernel()
     import_jupyter()

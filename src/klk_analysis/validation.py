@@ -1,5 +1,6 @@
 """Reconciliation: every printed figure that can be recomputed is recomputed and compared."""
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 import pandas as pd
@@ -240,7 +241,7 @@ def count_by_severity(findings: list[Finding]) -> dict[str, int]:
     return {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
 
 
-def raise_for_errors(findings: list[Finding], source: object) -> None:
+def raise_for_errors(findings: Iterable[Finding], source: object) -> None:
     """Raise InconsistentDataError naming the first error when any finding is an error."""
     errors = [f for f in findings if f.severity == "error"]
     if errors:

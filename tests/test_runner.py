@@ -195,3 +195,10 @@ def test_scheduled_command_line_runs_as_cron_would(tmp_path):
     assert "OK klar" in log and str(logs[0]) in done.stdout
     assert (tmp_path / "out" / "2022-03" / "rapport.html").exists()
     assert list(elsewhere.iterdir()) == []
+
+
+def test_scheduled_without_periods_logs_the_reason_and_exits_2(tmp_path):
+    code, log = runner.scheduled(raw=tmp_path / "raw", outputs=tmp_path / "out")
+    assert code == 2
+    assert log.parent == tmp_path / "out" / "logs"
+    assert "inga periodmappar" in log.read_text(encoding="utf-8")

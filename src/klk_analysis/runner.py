@@ -77,11 +77,12 @@ def seconds_sv(value: float) -> str:
 def raw_periods(raw: Path) -> list[str]:
     """Return the periods that have a folder named YYYY-MM under raw, oldest first."""
     found = []
-    for folder in Path(raw).iterdir() if Path(raw).is_dir() else []:
+    folders = [p for p in Path(raw).iterdir() if p.is_dir()] if Path(raw).is_dir() else []
+    for folder in folders:
         try:
-            found.append(Period.parse(folder.name)) if folder.is_dir() else None
+            found.append(Period.parse(folder.name))
         except ValueError:
-            continue
+            continue  # a folder for notes or an archive, not a period
     return [str(p) for p in sorted(found)]
 
 

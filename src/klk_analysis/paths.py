@@ -7,7 +7,6 @@ DATA_RAW = ROOT / "data" / "raw"
 DATA_PROCESSED = ROOT / "data" / "processed"
 NOTEBOOKS = ROOT / "notebooks"
 OUTPUTS = ROOT / "outputs"
-LOGS = OUTPUTS / "logs"
 
 
 def resolve(path: str | Path) -> Path:

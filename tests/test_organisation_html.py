@@ -141,7 +141,7 @@ def test_commitments_show_ej_angiven_where_the_document_lost_the_symbol(report):
     bodies = [s.body for s in report[0] if s.level == 3]
     commitments = "".join(bodies).count('<div class="atagande">')
     assert commitments == 14
-    status_cells = re.findall(r'<table class="atagande-status">.*?</table>', "".join(bodies))
+    status_cells = re.findall(r'<table class="org atagande-status">.*?</table>', "".join(bodies))
     text = [re.sub(r"<[^>]+>", "", t) for t in status_cells]
     assert text.count("StatusFärdiggradej angivenej angiven") == 13
     assert "StatusFärdiggrad✔ Klart, avslutatej angiven" in text

@@ -81,3 +81,25 @@ def test_write_outputs_writes_tables_and_figures(data, tmp_path):
     )
     assert "Summa Kommunstyrelsen;13,5;13,8;-461,5;3,0" in lines
     assert (tmp_path / "figurer" / "diagram.png").read_bytes() == b"\x89PNG"
+
+
+def test_organisation_parts_around_the_economy(data):
+    org = report.organisation(data)
+    toc = report.contents(data, org).html
+    before = report.before_economy(data, org).html
+    after = report.after_economy(data, org).html
+    for anchor in ("sammanfattning", "processomrade-ekonomi", "intern-styrning-och-kontroll"):
+        assert f'href="#{anchor}"' in toc
+    assert before.startswith('<h2 id="sammanfattning">Sammanfattning</h2>')
+    assert "Sjukfrånvaron uppgår till 1,9% vilket är under målnivån på 3,0%." in before
+    assert before.rstrip().endswith("</ul>")  # the Ekonomi area's comments, then the tables
+    assert after.lstrip().startswith("<h4>1-åriga åtaganden</h4>")
+    assert "Förbättrad ekonomistyrning" in after
+
+
+def test_organisation_parts_of_a_workbook_without_the_sheets(tmp_path):
+    path = source_workbook(tmp_path / "ekonomi.xlsx")
+    data = report.load("2022-03", path)
+    org = report.organisation(data)
+    assert report.before_economy(data, org).html == '<h2 id="ekonomi">Ekonomi</h2>\n'
+    assert report.after_economy(data, org).html == ""

@@ -171,7 +171,7 @@ def overview_html(areas: pd.DataFrame) -> str:
         ]
         if rows:
             header = ["Processområde", "Bedömning", "Trend"]
-            tables.append(_table(label, header, rows, "processomraden"))
+            tables.append(_table(label, header, rows, "org processomraden"))
     return "\n".join(tables)
 
 
@@ -184,7 +184,7 @@ def legend_html() -> str:
             for k in symbols
         ]
         return f"<p>{escape(description)}</p>" + _table(
-            caption, ["Symbol", "Innebörd"], rows, "symboler"
+            caption, ["Symbol", "Innebörd"], rows, "org symboler"
         )
 
     completions = {c: completion_bar(c) for c in COMPLETIONS}
@@ -227,7 +227,7 @@ def commitment_html(commitment) -> str:
     """One commitment: its text, the boards and companies named, status, completion, comment."""
     boards = f" ({escape(commitment.boards)})" if commitment.boards else ""
     status = (
-        '<table class="atagande-status"><thead><tr><th scope="col">Status</th>'
+        '<table class="org atagande-status"><thead><tr><th scope="col">Status</th>'
         '<th scope="col">Färdiggrad</th></tr></thead><tbody><tr>'
         f"<td>{status_html(commitment.status)}</td>"
         f"<td>{completion_html(commitment.completion)}</td></tr></tbody></table>"
@@ -241,7 +241,7 @@ def commitment_html(commitment) -> str:
 def area_html(area, commitments: pd.DataFrame | None, insert: str = "", level: int = 3) -> str:
     """A process area's section body: assessment and trend, text, inserted parts, commitments."""
     table = (
-        '<table class="bedomning"><thead><tr><th scope="col">Bedömning</th>'
+        '<table class="org bedomning"><thead><tr><th scope="col">Bedömning</th>'
         '<th scope="col">Trend</th></tr></thead><tbody><tr>'
         f"<td>{assessment_html(area.assessment)}</td><td>{trend_html(area.trend)}</td>"
         "</tr></tbody></table>"
@@ -275,7 +275,7 @@ def staff_html(staff: Staff, period: Period) -> str:
     ]
     caption = f"Medarbetare {staff.unit or ''} per {period.month_name} {period.year}"
     return f"<p>{escape(staff_sentence(staff, period))}</p>\n" + _table(
-        " ".join(caption.split()), ["Uppgift", "Värde"], rows, "medarbetare"
+        " ".join(caption.split()), ["Uppgift", "Värde"], rows, "org medarbetare"
     )
 
 
@@ -298,7 +298,7 @@ def status_summary_html(board: str, year: int, commitments: pd.DataFrame) -> str
         for s, n in zip(counts["status"], counts["count"], strict=True)
     ]
     return f"<p>{escape(commitments_sentence(board, year, commitments))}</p>\n" + _table(
-        None, ["Status", "Antal åtaganden"], rows, "status-antal"
+        None, ["Status", "Antal åtaganden"], rows, "org status-antal"
     )
 
 

@@ -6,10 +6,11 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from klk_analysis import paths
+from klk_analysis import organisation_html, paths
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.formatting import mnkr, number
 from klk_analysis.loading import Table, Workbook, load_workbook
+from klk_analysis.organisation import Organisation, load_organisation
 from klk_analysis.periods import MONTH_NAMES_SV, Period
 from klk_analysis.validation import DEFAULT_TOLERANCE, Finding, count_by_severity, reconcile
 
@@ -232,3 +233,32 @@ def write_outputs(data: ReportData, charts: list[Chart], output_dir: str | Path)
         )
     for chart in charts:
         (figures / f"{chart.name}.png").write_bytes(chart.png)
+
+
+def organisation(data: ReportData) -> Organisation:
+    """Read the workbook's organisation sheets; a workbook without them gives the economy alone."""
+    return load_organisation(data.workbook.path)
+
+
+def _sections(data: ReportData, org: Organisation) -> list[organisation_html.Section]:
+    return organisation_html.report_sections(
+        org, data.board, data.period, economy_html=organisation_html.ECONOMY_SLOT
+    )
+
+
+def contents(data: ReportData, org: Organisation) -> Html:
+    """Return the table of contents, linking to every section of the report."""
+    sections = _sections(data, org)
+    return Html(organisation_html.table_of_contents_html(sections), "Innehåll")
+
+
+def before_economy(data: ReportData, org: Organisation) -> Html:
+    """Return the report from the summary up to the economy tables, in the document's order."""
+    before, _after = organisation_html.split_at_economy(_sections(data, org))
+    return Html(before, "Sammanfattning … Ekonomi")
+
+
+def after_economy(data: ReportData, org: Organisation) -> Html:
+    """Return what follows the economy tables: the economy's commitments, internal control."""
+    _before, after = organisation_html.split_at_economy(_sections(data, org))
+    return Html(after, "Åtaganden inom ekonomi, intern styrning och kontroll")

@@ -92,7 +92,10 @@ def test_organisation_parts_around_the_economy(data):
         assert f'href="#{anchor}"' in toc
     assert before.startswith('<h2 id="sammanfattning">Sammanfattning</h2>')
     assert "Sjukfrånvaron uppgår till 1,9% vilket är under målnivån på 3,0%." in before
-    assert before.rstrip().endswith("</ul>")  # the Ekonomi area's comments, then the tables
+    # The Ekonomi area's comments and its assessment; the economy tables come next.
+    assert before.rstrip().endswith(
+        "ca 0.</li></ul>\n<p>Processområdet bedöms uppnå resultatmålen.</p>"
+    )
     assert after.lstrip().startswith("<h4>1-åriga åtaganden</h4>")
     assert "Förbättrad ekonomistyrning" in after
 

@@ -24,6 +24,8 @@ from tests.workbooks import (
     RR_ROWS,
     SHIPPED,
     kfn_workbook,
+    package_text,
+    source_document_words,
     source_workbook,
 )
 
@@ -284,3 +286,8 @@ def test_write_tables_replaces_old_files_and_leaves_no_temporary_files(shipped, 
         p.name for p in (tmp_path / "tabeller").iterdir()
     )
     assert "gammal" not in (tmp_path / "tabeller/resultatrakning.csv").read_text("utf-8-sig")
+
+
+def test_no_figure_or_name_of_the_source_document_in_the_module():
+    text = package_text("tables.py")
+    assert [w for w in source_document_words() if w in text] == []

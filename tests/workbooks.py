@@ -122,3 +122,19 @@ KFN_DR_ROWS = [
 def kfn_workbook(path: Path) -> Path:
     """Write the hand-made Kultur- och fritidsnämnden workbook for August 2023."""
     return source_workbook(path, KFN_RR_ROWS, KFN_DR_ROWS, KFN_RR_HEADER, KFN_DR_HEADER)
+
+
+def source_document_words() -> list[str]:
+    """Figures and names of the source document that the package code must never contain."""
+    names = [r[0] for r in DR_ROWS] + ["Kommunstyrelse", "KLK", "Eskilstuna"]
+    figures = {v for r in RR_ROWS + DR_ROWS for v in r[1:] if abs(v) >= 10}
+    swedish = [f"{abs(v):.1f}".replace(".", ",") for v in figures]
+    return names + swedish + [f"{abs(v):.1f}" for v in figures] + ["504,5", "461,5", "12,1", "+3,0"]
+
+
+def package_text(*relative: str) -> str:
+    """Return the text of package files (paths under src/klk_analysis, globs allowed)."""
+    package = Path(__file__).resolve().parents[1] / "src" / "klk_analysis"
+    return "\n".join(
+        path.read_text(encoding="utf-8") for rel in relative for path in sorted(package.glob(rel))
+    )

@@ -282,10 +282,31 @@ def test_write_tables_replaces_old_files_and_leaves_no_temporary_files(shipped, 
     (tmp_path / "tabeller").mkdir()
     (tmp_path / "tabeller/resultatrakning.csv").write_text("gammal", encoding="utf-8")
     written = write_tables(shipped, tmp_path)
+    assert [p.name for p in written] == [
+        "resultatrakning.xlsx",
+        "resultatrakning.csv",
+        "driftredovisning.xlsx",
+        "driftredovisning.csv",
+    ]
     assert sorted(p.name for p in written) == sorted(
         p.name for p in (tmp_path / "tabeller").iterdir()
     )
+    assert [p.name for p in tmp_path.iterdir()] == ["tabeller"]
     assert "gammal" not in (tmp_path / "tabeller/resultatrakning.csv").read_text("utf-8-sig")
+
+
+def test_a_failed_write_keeps_the_old_tables(shipped, tmp_path, monkeypatch):
+    write_tables(shipped, tmp_path)
+    before = (tmp_path / "tabeller/resultatrakning.csv").read_bytes()
+
+    def broken(table, path):
+        raise OSError("disken är full")
+
+    monkeypatch.setattr("klk_analysis.tables.write_csv", broken)
+    with pytest.raises(OSError):
+        write_tables(shipped, tmp_path)
+    assert (tmp_path / "tabeller/resultatrakning.csv").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["tabeller"]
 
 
 def test_no_figure_or_name_of_the_source_document_in_the_module():

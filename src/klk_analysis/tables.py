@@ -2,7 +2,8 @@
 
 import csv
 import html
-import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import openpyxl
@@ -12,6 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from klk_analysis.formatting import mnkr, number
 from klk_analysis.loading import Table, Workbook
+from klk_analysis.processed import replace_dir
 
 TITLES = {
     "resultatrakning": "Resultaträkning",
@@ -101,16 +103,6 @@ def csv_number(value: float) -> str:
     return number(value, 1, minus="-")
 
 
-def _replace_atomically(path: Path, write) -> Path:
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return path
-
-
 def write_csv(table: Table, path: Path) -> Path:
     """Write a table as CSV for Swedish Excel: semicolons, decimal comma, UTF-8 with BOM."""
     header = [label_header(table), *(c.header for c in table.columns)]
@@ -118,15 +110,12 @@ def write_csv(table: Table, path: Path) -> Path:
         [row["label"], *(csv_number(row[c.id]) for c in table.columns)]
         for _, row in table.rows.iterrows()
     ]
-
-    def write(target: Path) -> None:
-        with open(target, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
-            writer.writerow([csv_text(h) for h in header])
-            for record in records:
-                writer.writerow([csv_text(record[0]), *record[1:]])
-
-    return _replace_atomically(Path(path), write)
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer.writerow([csv_text(h) for h in header])
+        for record in records:
+            writer.writerow([csv_text(record[0]), *record[1:]])
+    return Path(path)
 
 
 def _text_cell(cell, text: str) -> None:
@@ -165,15 +154,22 @@ def write_xlsx(table: Table, path: Path) -> Path:
     for col, column in enumerate(table.columns, start=2):
         ws.column_dimensions[get_column_letter(col)].width = max(len(column.header) * 0.8, 10)
     ws.freeze_panes = "B2"
-    return _replace_atomically(Path(path), book.save)
+    book.save(path)
+    return Path(path)
 
 
 def write_tables(workbook: Workbook, folder: Path) -> list[Path]:
     """Write both tables to folder/tabeller/ as .xlsx and .csv and return the files written."""
     target = Path(folder) / TABLE_FOLDER
-    target.mkdir(parents=True, exist_ok=True)
-    written = []
-    for table in (workbook.resultatrakning, workbook.driftredovisning):
-        written.append(write_xlsx(table, target / f"{table.name}.xlsx"))
-        written.append(write_csv(table, target / f"{table.name}.csv"))
-    return written
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Written beside the target and swapped in whole, so a failed run leaves the old files.
+    staging = Path(tempfile.mkdtemp(prefix=f".{TABLE_FOLDER}-", dir=target.parent))
+    names = []
+    try:
+        for table in (workbook.resultatrakning, workbook.driftredovisning):
+            names.append(write_xlsx(table, staging / f"{table.name}.xlsx").name)
+            names.append(write_csv(table, staging / f"{table.name}.csv").name)
+        replace_dir(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [target / name for name in names]

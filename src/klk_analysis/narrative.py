@@ -90,8 +90,8 @@ def sentence_label(label: str) -> str:
     return text[0].lower() + text[1:] if text[1:2].islower() else text
 
 
-def unit_label(label: str) -> str:
-    """Return a unit's label for use inside a sentence, without leading dashes."""
+def plain_label(label: str) -> str:
+    """Return a label as printed but without leading dashes or bullets."""
     return label.lstrip(_DASHES).strip()
 
 
@@ -169,8 +169,8 @@ def economy_context(workbook: Workbook, findings: list[Finding]) -> dict:
         "forecast": float(rr.rows[forecast].iloc[result]),
         "result_deviation": float(rr.rows[deviation].iloc[result]),
         "forecast_deviation": float(rr.rows[forecast_deviation].iloc[result]),
-        "positive_units": _amounts(positive["label"], positive[unit_deviation], unit_label),
-        "negative_units": _amounts(negative["label"], negative[unit_deviation], unit_label),
+        "positive_units": _amounts(positive["label"], positive[unit_deviation], plain_label),
+        "negative_units": _amounts(negative["label"], negative[unit_deviation], plain_label),
         "largest_budget_lines": _largest(rr.rows, deviation),
         "largest_forecast_lines": _largest(rr.rows, forecast_deviation),
         "errors": [f.message for f in findings if f.severity == "error"],

@@ -43,6 +43,13 @@ class Chart:
     figure: Figure
     alt: str
 
+    def _repr_html_(self) -> str:
+        # A notebook shows the chart as the report does: embedded PNG, text alternative, caption.
+        return figure_html(self)
+
+    def __repr__(self) -> str:
+        return self.title
+
 
 class SwedishFormatter(Formatter):
     """Tick labels with a decimal comma, a true minus sign and no more decimals than needed."""

@@ -87,29 +87,18 @@ def _is_negative(value: float) -> bool:
     return rounded(value) < 0
 
 
-def _label_bars(ax, bars, values, horizontal: bool) -> None:
+def _label_bars(ax, bars, values) -> None:
     for bar, value in zip(bars, values, strict=True):
         negative = _is_negative(value)
         # A bar with a negative length starts at its base: its far end is the smaller edge.
-        if horizontal:
-            ends = (bar.get_x(), bar.get_x() + bar.get_width())
-            xy = (min(ends) if negative else max(ends), bar.get_y() + bar.get_height() / 2)
-            offset, ha, va = (
-                ((-4, 0), "right", "center") if negative else ((4, 0), "left", "center")
-            )
-        else:
-            ends = (bar.get_y(), bar.get_y() + bar.get_height())
-            xy = (bar.get_x() + bar.get_width() / 2, min(ends) if negative else max(ends))
-            offset, ha, va = (
-                ((0, -4), "center", "top") if negative else ((0, 4), "center", "bottom")
-            )
+        ends = (bar.get_x(), bar.get_x() + bar.get_width())
         ax.annotate(
             mnkr(value, sign=True) if rounded(value) else "0,0",
-            xy,
-            xytext=offset,
+            (min(ends) if negative else max(ends), bar.get_y() + bar.get_height() / 2),
+            xytext=(-4 if negative else 4, 0),
             textcoords="offset points",
-            ha=ha,
-            va=va,
+            ha="right" if negative else "left",
+            va="center",
             fontsize=9,
         )
 
@@ -126,10 +115,11 @@ def _deviation_chart(names, values, title, better, worse):
     figure, ax = _axes(1.4 + 0.42 * len(values))
     colours = [ORANGE if _is_negative(v) else BLUE for v in values]
     hatches = [NEGATIVE_HATCH if _is_negative(v) else "" for v in values]
-    bars = ax.barh(
-        [_wrap(n, 34) for n in names], values, color=colours, hatch=hatches, edgecolor=EDGE
-    )
-    _label_bars(ax, bars, values, horizontal=True)
+    # Positions, not names: two units whose names print alike must still get a bar each.
+    positions = range(len(values))
+    bars = ax.barh(positions, values, color=colours, hatch=hatches, edgecolor=EDGE)
+    ax.set_yticks(list(positions), [_wrap(n, 34) for n in names])
+    _label_bars(ax, bars, values)
     ax.axvline(0, color=EDGE, linewidth=0.8)
     ax.set_xlim(*_room(min(values), max(values), 0.2))
     _value_axis(ax.xaxis)
@@ -254,7 +244,11 @@ def result_bridge(workbook: Workbook) -> Chart:
     for i in range(len(steps) - 1):
         level = steps["level"].iloc[i]
         ax.plot([level, level], [y[i] - 0.3, y[i + 1] + 0.3], color=EDGE, linewidth=0.7)
-    _label_bars(ax, bars, list(steps["amount"]), horizontal=True)
+    _label_bars(
+        ax,
+        bars,
+        list(steps["amount"]),
+    )
     ax.axvline(0, color=EDGE, linewidth=0.8)
     ax.set_yticks(y, [_wrap(t, 30) for t in steps["label"]])
     edges = pd.concat([steps["bottom"], steps["bottom"] + steps["amount"]])
@@ -316,8 +310,16 @@ def change_on_last_year(workbook: Workbook) -> Chart | None:
         edgecolor=EDGE,
         label=f"{span.capitalize()} {year}",
     )
-    _label_bars(ax, old, list(rows[before.id]), horizontal=True)
-    _label_bars(ax, new, list(rows[now.id]), horizontal=True)
+    _label_bars(
+        ax,
+        old,
+        list(rows[before.id]),
+    )
+    _label_bars(
+        ax,
+        new,
+        list(rows[now.id]),
+    )
     ax.set_yticks(list(positions), names, fontsize=9)
     ax.axvline(0, color=EDGE, linewidth=0.8)
     both = pd.concat([rows[before.id], rows[now.id]])

@@ -281,10 +281,3 @@ def test_a_chart_shows_itself_in_a_notebook_as_the_report_figure(shipped_charts)
     chart = shipped_charts[0]
     assert chart._repr_html_().startswith('<figure class="klk-diagram"><img src="data:image/png')
     assert repr(chart) == chart.title
-
-
-def test_units_whose_names_print_alike_get_a_bar_each(tmp_path):
-    rows = [list(r) for r in DR_ROWS]
-    rows[1][0] = "- " + rows[2][0]  # prints as the next unit's name once the dash is gone
-    chart = unit_budget_deviation(load_workbook(source_workbook(tmp_path / "a.xlsx", dr_rows=rows)))
-    assert len(chart.figure.axes[0].patches) == len(DR_ROWS) - 1

@@ -115,7 +115,6 @@ def _deviation_chart(names, values, title, better, worse):
     figure, ax = _axes(1.4 + 0.42 * len(values))
     colours = [ORANGE if _is_negative(v) else BLUE for v in values]
     hatches = [NEGATIVE_HATCH if _is_negative(v) else "" for v in values]
-    # Positions, not names: two units whose names print alike must still get a bar each.
     positions = range(len(values))
     bars = ax.barh(positions, values, color=colours, hatch=hatches, edgecolor=EDGE)
     ax.set_yticks(list(positions), [_wrap(n, 34) for n in names])
@@ -244,11 +243,7 @@ def result_bridge(workbook: Workbook) -> Chart:
     for i in range(len(steps) - 1):
         level = steps["level"].iloc[i]
         ax.plot([level, level], [y[i] - 0.3, y[i + 1] + 0.3], color=EDGE, linewidth=0.7)
-    _label_bars(
-        ax,
-        bars,
-        list(steps["amount"]),
-    )
+    _label_bars(ax, bars, list(steps["amount"]))
     ax.axvline(0, color=EDGE, linewidth=0.8)
     ax.set_yticks(y, [_wrap(t, 30) for t in steps["label"]])
     edges = pd.concat([steps["bottom"], steps["bottom"] + steps["amount"]])
@@ -310,16 +305,8 @@ def change_on_last_year(workbook: Workbook) -> Chart | None:
         edgecolor=EDGE,
         label=f"{span.capitalize()} {year}",
     )
-    _label_bars(
-        ax,
-        old,
-        list(rows[before.id]),
-    )
-    _label_bars(
-        ax,
-        new,
-        list(rows[now.id]),
-    )
+    _label_bars(ax, old, list(rows[before.id]))
+    _label_bars(ax, new, list(rows[now.id]))
     ax.set_yticks(list(positions), names, fontsize=9)
     ax.axvline(0, color=EDGE, linewidth=0.8)
     both = pd.concat([rows[before.id], rows[now.id]])

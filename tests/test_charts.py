@@ -279,5 +279,5 @@ def test_charts_module_has_no_state_between_calls(shipped):
 
 def test_a_chart_shows_itself_in_a_notebook_as_the_report_figure(shipped_charts):
     chart = shipped_charts[0]
-    assert chart._repr_html_().startswith('<figure class="klk-diagram"><img src="data:image/png')
+    assert chart._repr_html_().startswith('<figure class="diagram"><img src="data:image/png')
     assert repr(chart) == chart.title

@@ -115,7 +115,7 @@ def test_html_marks_sum_and_result_rows(shipped):
         "rad",
         "rad",
         "summa",
-        "resultat",
+        "summa resultat",
     ]
 
 

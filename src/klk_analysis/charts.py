@@ -344,7 +344,7 @@ def figure_html(chart: Chart, dpi: int = HTML_DPI) -> str:
     """Return an HTML <figure> with the chart as an embedded PNG, its text alternative and title."""
     data = base64.b64encode(png_bytes(chart, dpi)).decode("ascii")
     return (
-        '<figure class="klk-diagram">'
+        '<figure class="diagram">'
         f'<img src="data:image/png;base64,{data}" alt="{html.escape(chart.alt, quote=True)}" '
         'style="max-width: 100%; height: auto">'
         f"<figcaption>{html.escape(chart.title)}</figcaption>"

@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -30,30 +29,13 @@ TABLE_FOLDER = "tabeller"
 XLSX_NUMBER_FORMAT = '#,##0.0;"\u2212"#,##0.0'
 # Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-ROW_CLASSES = {"line": "rad", "sum": "summa", "result": "resultat"}
-TABLE_CSS = """
-table.klk-tabell { border-collapse: collapse; margin: 1em 0; }
-table.klk-tabell caption { text-align: left; font-weight: bold; padding: 0.3em 0; }
-table.klk-tabell th, table.klk-tabell td { padding: 0.2em 0.6em; border-bottom: 1px solid #ccc; }
-table.klk-tabell thead th { vertical-align: bottom; border-bottom: 2px solid #333; }
-table.klk-tabell th[scope=row] { text-align: left; font-weight: normal; }
-table.klk-tabell td.tal, table.klk-tabell thead th.tal { text-align: right; white-space: nowrap; }
-table.klk-tabell tr.summa th, table.klk-tabell tr.summa td,
-table.klk-tabell tr.resultat th, table.klk-tabell tr.resultat td { font-weight: bold; }
-table.klk-tabell tr.resultat th, table.klk-tabell tr.resultat td { border-top: 2px solid #333; }
-"""
+# Classes the report's style sheet knows: sums and the result are printed in bold.
+ROW_CLASSES = {"line": "rad", "sum": "summa", "result": "summa resultat"}
 
 
 def label_header(table: Table) -> str:
     """Return the header of the label column as printed, or a plain word when it is empty."""
     return table.label_header or DEFAULT_LABEL_HEADERS.get(table.name, "Rad")
-
-
-def printed(table: Table) -> pd.DataFrame:
-    """Return a table as printed: label, kind and one column per measure named by its header."""
-    return table.rows[["label", "kind"]].assign(
-        **{column.header: table.rows[column.id] for column in table.columns}
-    )
 
 
 def caption(table: Table) -> str:
@@ -66,7 +48,7 @@ def table_html(table: Table, title: str | None = None) -> str:
     esc = html.escape
     head = "".join(f'<th scope="col" class="tal">{esc(c.header)}</th>' for c in table.columns)
     lines = [
-        '<table class="klk-tabell">',
+        '<table class="tabell">',
         f"<caption>{esc(title or caption(table))}</caption>",
         f'<thead><tr><th scope="col">{esc(label_header(table))}</th>{head}</tr></thead>',
         "<tbody>",

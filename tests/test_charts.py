@@ -73,10 +73,10 @@ def test_swedish_tick_labels():
 
 def test_charts_in_report_order_with_file_names(shipped_charts):
     assert [c.name for c in shipped_charts] == [
-        "budgetavvikelse_enheter",
+        "budgetavvikelse_per_enhet",
         "resultatbrygga",
         "jamforelse_foregaende_ar",
-        "prognosavvikelse_enheter",
+        "prognosavvikelse_per_enhet",
     ]
     assert all(isinstance(c.figure, Figure) for c in shipped_charts)
 
@@ -182,9 +182,9 @@ def test_no_comparison_without_last_years_figures(tmp_path):
     book = load_workbook(source_workbook(tmp_path / "a.xlsx", rr_rows=rows, rr_header=header))
     assert change_on_last_year(book) is None
     assert [c.name for c in economy_charts(book)] == [
-        "budgetavvikelse_enheter",
+        "budgetavvikelse_per_enhet",
         "resultatbrygga",
-        "prognosavvikelse_enheter",
+        "prognosavvikelse_per_enhet",
     ]
 
 

@@ -168,7 +168,7 @@ def unit_budget_deviation(workbook: Workbook) -> Chart:
         "worse": "Sämre än budget",
     }
     return _unit_chart(
-        workbook, "budgetavvikelse", "budgetavvikelse_enheter", "diagram_enheter.txt.j2", words
+        workbook, "budgetavvikelse", "budgetavvikelse_per_enhet", "diagram_enheter.txt.j2", words
     )
 
 
@@ -184,7 +184,7 @@ def unit_forecast_deviation(workbook: Workbook) -> Chart:
     return _unit_chart(
         workbook,
         "avvikelse_arsprognos",
-        "prognosavvikelse_enheter",
+        "prognosavvikelse_per_enhet",
         "diagram_enheter.txt.j2",
         words,
     )

@@ -46,7 +46,7 @@ def caption(table: Table) -> str:
 def table_html(table: Table, title: str | None = None) -> str:
     """Return the table as an accessible HTML fragment; every workbook text is escaped."""
     esc = html.escape
-    head = "".join(f'<th scope="col" class="tal">{esc(c.header)}</th>' for c in table.columns)
+    head = "".join(f'<th scope="col">{esc(c.header)}</th>' for c in table.columns)
     lines = [
         '<table class="tabell">',
         f"<caption>{esc(title or caption(table))}</caption>",

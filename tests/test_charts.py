@@ -23,6 +23,7 @@ from klk_analysis.charts import (
     unit_forecast_deviation,
     write_charts,
 )
+from klk_analysis.errors import UnusableInputError
 from klk_analysis.loading import load_workbook
 from tests.workbooks import (
     DR_ROWS,
@@ -281,3 +282,16 @@ def test_a_chart_shows_itself_in_a_notebook_as_the_report_figure(shipped_charts)
     chart = shipped_charts[0]
     assert chart._repr_html_().startswith('<figure class="diagram"><img src="data:image/png')
     assert repr(chart) == chart.title
+
+
+def test_a_resultatrakning_without_a_result_row_is_refused_with_the_place(tmp_path):
+    book = load_workbook(source_workbook(tmp_path / "a.xlsx", rr_rows=RR_ROWS[:-1]))
+    with pytest.raises(UnusableInputError, match=r"blad 'Resultaträkning': ingen resultatrad"):
+        result_bridge(book)
+
+
+def test_a_driftredovisning_with_only_its_total_still_draws(tmp_path):
+    book = load_workbook(source_workbook(tmp_path / "a.xlsx", dr_rows=DR_ROWS[-1:]))
+    chart = unit_budget_deviation(book)
+    assert len(chart.figure.axes[0].patches) == 0
+    assert "men tabellen har inga enheter. Positiva värden" in chart.alt

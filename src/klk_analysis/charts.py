@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import Formatter, MaxNLocator
 
+from klk_analysis.errors import UnusableInputError
 from klk_analysis.formatting import mnkr, number, rounded
 from klk_analysis.loading import Workbook
 from klk_analysis.narrative import period_span, plain_label, render
@@ -120,7 +121,7 @@ def _deviation_chart(names, values, title, better, worse):
     ax.set_yticks(list(positions), [_wrap(n, 34) for n in names])
     _label_bars(ax, bars, values)
     ax.axvline(0, color=EDGE, linewidth=0.8)
-    ax.set_xlim(*_room(min(values), max(values), 0.2))
+    ax.set_xlim(*_room(min(values, default=0.0), max(values, default=0.0), 0.2))
     _value_axis(ax.xaxis)
     ax.set_title(title, loc="left", fontsize=11)
     figure.legend(
@@ -196,7 +197,13 @@ def bridge_steps(workbook: Workbook) -> pd.DataFrame:
     budget = rr.column("budget", year).id
     outcome = rr.column("utfall", year).id
     deviation = rr.column("budgetavvikelse", year).id
-    result = rr.rows[rr.rows["kind"] == "result"].iloc[-1]
+    results = rr.rows[rr.rows["kind"] == "result"]
+    if results.empty:
+        raise UnusableInputError(
+            f"{workbook.path}, blad {rr.sheet!r}: ingen resultatrad. Förväntade en rad som "
+            "'Summa ÅRETS RESULTAT' eller 'Årets resultat' att rita bryggan till."
+        )
+    result = results.iloc[-1]
     lines = rr.rows[rr.rows["kind"] == "line"]
     start, end = float(result[budget]), float(result[outcome])
     steps = [("start", "Budgeterat resultat", start)]

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from klk_analysis import report
@@ -159,5 +161,44 @@ def test_organisation_parts_of_a_workbook_without_the_sheets(tmp_path):
     path = source_workbook(tmp_path / "ekonomi.xlsx")
     data = report.load("2022-03", path)
     org = report.organisation(data)
-    assert report.before_economy(data, org).html == '<h2 id="ekonomi">Ekonomi</h2>\n'
+    before = report.before_economy(data, org).html
+    # The economy's own summary still opens the report; then the economy, nothing invented.
+    assert before.startswith(
+        '<h2 id="sammanfattning">Sammanfattning</h2>\n<p>Kommunstyrelsens totala intäkter'
+    )
+    assert before.endswith('</p>\n<h2 id="ekonomi">Ekonomi</h2>\n')
+    assert before.count("<h2") == 2
     assert report.after_economy(data, org).html == ""
+
+
+def test_the_whole_report_in_the_source_documents_structure(period_run):
+    text = (period_run.out_dir / "rapport.html").read_text(encoding="utf-8")
+    for sentence in (
+        "På KLK finns per mars 105 tillsvidareanställda medarbetare varav 68 kvinnor och 37 män. "
+        "Sjukfrånvaron uppgår till 1,9% vilket är under målnivån på 3,0%.",
+        "Kommunstyrelsen avrapporterar 14 åtaganden under 2022.",
+    ):
+        assert sentence in text
+    headings = re.findall(r'<h([23]) id="([^"]+)">([^<]+)</h\1>', text)
+    titles = [t for _level, _id, t in headings]
+    order = [
+        "Sammanfattning",
+        "Väsentliga händelser",
+        "Sammanställning processområden",
+        "Effektiv organisation",
+        "Medarbetare",
+        "Ekonomi",
+        "Intern styrning och kontroll",
+    ]
+    assert [t for t in titles if t in order] == order
+    # The table of contents links to every section, and every link has its target.
+    toc = text[re.search(r'<nav[^>]*class="innehall"', text).start() : text.index("</nav>")]
+    targets = re.findall(r'href="#([^"]+)"', toc)
+    assert targets == [i for _level, i, t in headings if i != "innehall-rubrik"]
+    # The economy tables sit inside the Ekonomi area, before its commitment.
+    assert (
+        text.index('id="processomrade-ekonomi"')
+        < text.index("<caption>Resultaträkning")
+        < text.index("Förbättrad ekonomistyrning")
+    )
+    assert text.count('<div class="atagande">') == 14

@@ -189,8 +189,13 @@ def organisation(data: ReportData) -> Organisation:
 
 
 def _sections(data: ReportData, org: Organisation) -> list[organisation_html.Section]:
+    # The economy's summary sentences open the report's Sammanfattning, as in the document.
     return organisation_html.report_sections(
-        org, data.board, data.period, economy_html=organisation_html.ECONOMY_SLOT
+        org,
+        data.board,
+        data.period,
+        economy_html=organisation_html.ECONOMY_SLOT,
+        economy_summary_html=summary(data).html,
     )
 
 

@@ -361,3 +361,16 @@ def test_split_boards():
         "KS, alla nämnder, alla bolag",
     )
     assert split_boards("Utan parentes") == ("Utan parentes", None)
+
+
+def test_no_source_document_name_or_figure_in_the_organisation_code():
+    from tests.workbooks import package_text, source_document_words
+
+    text = package_text(
+        "organisation*.py",
+        "templates/text/staff.txt.j2",
+        "templates/text/commitments.txt.j2",
+        "templates/text/assessment.txt.j2",
+    )
+    assert "def load_organisation" in text  # the glob found the modules
+    assert [w for w in source_document_words() if w in text] == []

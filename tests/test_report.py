@@ -202,3 +202,36 @@ def test_the_whole_report_in_the_source_documents_structure(period_run):
         < text.index("Förbättrad ekonomistyrning")
     )
     assert text.count('<div class="atagande">') == 14
+
+
+def test_another_board_with_organisation_sheets_gets_its_own_sentences(tmp_path):
+    import openpyxl
+
+    path = kfn_workbook(tmp_path / "kfn.xlsx")
+    book = openpyxl.load_workbook(path)
+    staff = book.create_sheet("Medarbetare")
+    for row in (["Enhet", "KFF"], ["Kvinnor", 212], ["Män", 148], ["Sjukfrånvaro", 6.04]):
+        staff.append(row)
+    staff.append(["Målnivå sjukfrånvaro", 5.5])
+    areas = book.create_sheet("Processområden")
+    areas.append(["Processområde", "Grupp", "Bedömning", "Trend"])
+    areas.append(["Ekonomi", "Effektiv organisation", "Delvis uppnår", "Sämre"])
+    commitments = book.create_sheet("Åtaganden")
+    commitments.append(["Processområde", "Åtagande", "Status", "Färdiggrad"])
+    commitments.append(["Ekonomi", "Sänka lokalkostnaderna (KFN)", "Försenat", 20])
+    book.save(path)
+    data = report.load("2023-08", path)
+    org = report.organisation(data)
+    before = report.before_economy(data, org).html
+    after = report.after_economy(data, org).html
+    # 212 + 148 = 360; 6,04 is printed 6,0, above 5,5.
+    assert (
+        "På KFF finns per augusti 360 tillsvidareanställda medarbetare varav 212 kvinnor och "
+        "148 män. Sjukfrånvaron uppgår till 6,0% vilket är över målnivån på 5,5%."
+    ) in before
+    assert "Kultur- och fritidsnämnden avrapporterar 1 åtagande under 2023." in before
+    assert "Försenat" in after and "▰▱▱▱▱" in after
+    # No Medarbetare area: the staff figures get their own section, before the Ekonomi area.
+    assert before.index('<h3 id="medarbetare">Medarbetare</h3>') < before.index(
+        '<h3 id="processomrade-ekonomi">Ekonomi</h3>'
+    )

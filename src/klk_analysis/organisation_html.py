@@ -354,7 +354,11 @@ def report_sections(
                 body = area_html(area, org.commitments, insert)
                 add(3, area.area, body, _area_anchor(area.area))
     if staff is not None and not placed_staff:
-        add(2, STAFF, staff_body)
+        # Without a Medarbetare area the staff figures still come before the economy's area.
+        economy_area = [i for i, s in enumerate(sections) if s.anchor == _area_anchor(ECONOMY)]
+        at = economy_area[0] if economy_area else len(sections)
+        level = sections[at].level if economy_area else 2
+        sections.insert(at, Section(level, anchor(STAFF), STAFF, staff_body))
     if economy_html and not placed_economy:
         add(2, ECONOMY, economy_html)
     if summary is not None:

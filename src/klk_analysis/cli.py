@@ -34,7 +34,9 @@ def _check(args) -> int:
     else:
         print(f"{workbook.path}: {workbook.board}, period {workbook.period}")
         if workbook.has_macros:
-            print("INFO: arbetsboken innehåller makron (VBA); de har inte körts, bara värdena lästs.")
+            print(
+                "INFO: arbetsboken innehåller makron (VBA); de har inte körts, bara värdena lästs."
+            )
         for finding in findings:
             print(f"{LABELS_SV[finding.severity]}: {finding.message}")
         print(

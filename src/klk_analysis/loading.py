@@ -98,21 +98,28 @@ def board_genitive(board: str) -> str:
     return board if board[-1:] in ("s", "x", "z") else board + "s"
 
 
+def _defused(exc: BaseException | None) -> DefusedXmlException | None:
+    while exc is not None and not isinstance(exc, DefusedXmlException):
+        exc = exc.__cause__ or exc.__context__
+    return exc
+
+
 def _open(path: Path) -> openpyxl.Workbook:
     try:
         # keep_vba=False: macros in an .xlsm are neither kept nor run, only the values are read.
         return openpyxl.load_workbook(path, data_only=True, keep_vba=False)
-    except DefusedXmlException as exc:
-        raise UnusableInputError(
-            f"{path}: arbetsbokens XML innehåller otillåtna konstruktioner "
-            f"({type(exc).__name__}), som Excel aldrig skriver. Filen öppnas inte."
-        ) from None
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
-        raise UnusableInputError(
-            f"{path}: kan inte läsas som en Excel-arbetsbok (.xlsx): {type(exc).__name__}. "
-            "Förväntade en arbetsbok sparad i Excel-format .xlsx."
-        ) from None
-    except Exception as exc:  # openpyxl raises its own types for many broken files
+    except Exception as exc:  # openpyxl raises many types for broken files, and wraps them
+        if (defused := _defused(exc)) is not None:
+            raise UnusableInputError(
+                f"{path}: arbetsbokens XML innehåller otillåtna konstruktioner "
+                f"({type(defused).__name__}: entiteter eller DTD), som Excel aldrig skriver och "
+                "som kan användas för att angripa den som läser. Filen öppnas inte."
+            ) from None
+        if isinstance(exc, zipfile.BadZipFile | OSError | KeyError | ValueError | TypeError):
+            raise UnusableInputError(
+                f"{path}: kan inte läsas som en Excel-arbetsbok (.xlsx): {type(exc).__name__}. "
+                "Förväntade en arbetsbok sparad i Excel-format .xlsx."
+            ) from None
         raise UnusableInputError(
             f"{path}: kan inte läsas som en Excel-arbetsbok (.xlsx): {exc}"
         ) from None

@@ -296,12 +296,12 @@ def check_units(workbook: Workbook) -> list[Finding]:
 
 def reconcile(workbook: Workbook, tolerance: float = DEFAULT_TOLERANCE) -> list[Finding]:
     """Run every check on a loaded workbook and return the findings, errors first."""
-    findings = []
+    # Unit findings first: when a table is in tkr they explain every other error.
+    findings = check_units(workbook)
     for table in (workbook.resultatrakning, workbook.driftredovisning):
         findings += check_sums(table, tolerance)
         findings += check_differences(table, tolerance)
     findings += check_between_tables(workbook, tolerance)
-    findings += check_units(workbook)
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(findings, key=lambda f: order[f.severity])
 

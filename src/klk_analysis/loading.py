@@ -104,10 +104,10 @@ def _defused(exc: BaseException | None) -> DefusedXmlException | None:
     return exc
 
 
-def _open(path: Path) -> openpyxl.Workbook:
+def _open(path: Path, data_only: bool = True) -> openpyxl.Workbook:
     try:
         # keep_vba=False: macros in an .xlsm are neither kept nor run, only the values are read.
-        return openpyxl.load_workbook(path, data_only=True, keep_vba=False)
+        return openpyxl.load_workbook(path, data_only=data_only, keep_vba=False)
     except Exception as exc:  # openpyxl raises many types for broken files, and wraps them
         if (defused := _defused(exc)) is not None:
             raise UnusableInputError(
@@ -261,7 +261,7 @@ class _Formulas:
 
     def is_formula(self, sheet: str, ref: str) -> bool:
         if self._book is None:
-            self._book = openpyxl.load_workbook(self.path, data_only=False, keep_vba=False)
+            self._book = _open(self.path, data_only=False)
         value = self._book[sheet][ref].value
         return isinstance(value, str) and value.startswith("=")
 

@@ -27,7 +27,9 @@ MAX_RATIO = 100
 _RATIO_FLOOR = 2**20  # small members may compress very well without harm
 # openpyxl keeps every cell of every sheet in memory: past this a load takes minutes and GBs.
 MAX_SHEET_ROWS = 50_000
+MAX_CELLS = 1_000_000  # about ten seconds of openpyxl on this kind of machine
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _CHUNK = 2**20
 _PROLOGUE = 4096  # a DOCTYPE must come before the root element, so near the start
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -40,6 +42,10 @@ class Screening:
     """What screening learnt about a usable file."""
 
     has_macros: bool = False
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0")
 
 
 def _refuse(path: Path, what: str, todo: str) -> UnusableInputError:
@@ -92,19 +98,21 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
     return names
 
 
-def _count_rows(archive: zipfile.ZipFile, member: str, limit: int) -> int:
-    """Count a worksheet's <row> elements, streaming, and stop as soon as the limit is passed."""
-    count, tail = 0, b""
+def _count_rows_and_cells(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
+    """Count a worksheet's rows and cells, streaming; stop as soon as a limit is passed."""
+    rows = cells = 0
+    tail = b""
     with archive.open(member) as stream:
         while chunk := stream.read(_CHUNK):
             buffer = tail + chunk
-            # Matches that start in the last 16 bytes are counted with the next chunk.
+            # Tags that start in the last 16 bytes are counted with the next chunk.
             edge = len(buffer) - 16
-            count += sum(1 for m in _ROW_TAG.finditer(buffer) if m.start() < edge)
-            if count > limit:
-                return count
+            rows += sum(1 for m in _ROW_TAG.finditer(buffer) if m.start() < edge)
+            cells += sum(1 for m in _CELL_TAG.finditer(buffer) if m.start() < edge)
+            if rows > MAX_SHEET_ROWS or cells > MAX_CELLS:
+                return rows, cells
             tail = buffer[edge:] if edge > 0 else buffer
-    return count + len(_ROW_TAG.findall(tail))
+    return rows + len(_ROW_TAG.findall(tail)), cells + len(_CELL_TAG.findall(tail))
 
 
 def _screen_zip(path: Path, archive: zipfile.ZipFile) -> Screening:
@@ -152,18 +160,23 @@ def _screen_zip(path: Path, archive: zipfile.ZipFile) -> Screening:
                 "vilket Excel aldrig skriver och som kan användas för att angripa den som läser",
                 "Filen öppnas inte. Öppna den i Excel och spara som ny .xlsx om den är betrodd.",
             )
-    sheet_names = None
+    total = 0
     for info in infos:
         if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
             continue
-        rows = _count_rows(archive, info.filename, MAX_SHEET_ROWS)
-        if rows > MAX_SHEET_ROWS:
-            sheet_names = _sheet_names(archive) if sheet_names is None else sheet_names
-            name = sheet_names.get(info.filename)
+        rows, cells = _count_rows_and_cells(archive, info.filename)
+        total += cells
+        if rows > MAX_SHEET_ROWS or total > MAX_CELLS:
+            name = _sheet_names(archive).get(info.filename)
             where = f"bladet {name!r}" if name else f"bladet i {info.filename}"
+            found = (
+                f"{where} har fler än {_count(MAX_SHEET_ROWS)} rader"
+                if rows > MAX_SHEET_ROWS
+                else f"arbetsboken har fler än {_count(MAX_CELLS)} celler (till och med {where})"
+            )
             raise _refuse(
                 path,
-                f"{where} har fler än {MAX_SHEET_ROWS:,} rader".replace(",", "\u00a0"),
+                found,
                 "Filen öppnas inte, det skulle ta minuter. Förväntade en arbetsbok med "
                 "resultaträkningen och driftredovisningen; spara stora blad i en egen fil eller "
                 "ta bort tomma rader nedanför tabellen (markera dem och välj Ta bort).",

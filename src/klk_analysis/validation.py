@@ -272,8 +272,9 @@ def check_units(workbook: Workbook) -> list[Finding]:
         return findings
     ratio = abs(units / ram)
     low, high = _TKR_FACTOR
+    flagged = {f.table for f in findings}
     for suspect, factor in ((dr, ratio), (rr, 1 / ratio)):
-        if low <= factor <= high:
+        if low <= factor <= high and suspect.name not in flagged:
             findings.append(
                 Finding(
                     "error",

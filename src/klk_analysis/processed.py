@@ -28,12 +28,21 @@ def write_processed(workbook: Workbook, root: Path) -> Path:
 
 def replace_dir(new: Path, target: Path) -> None:
     """Put a finished folder in place of target, keeping the old one until the new one is in."""
-    old = target.with_name(f".{target.name}.old")
+    old = recover_dir(target)
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
     new.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def recover_dir(target: Path) -> Path:
+    """Put back the last good folder if a swap was killed half-way; return the aside name."""
+    old = target.with_name(f".{target.name}.old")
+    if old.is_dir() and not target.exists():
+        # Killed between replace_dir's two renames: the folder moved aside is the last good one.
+        old.rename(target)
+    return old
 
 
 def read_processed(root: Path, period: str) -> pd.DataFrame:

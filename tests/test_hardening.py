@@ -229,3 +229,32 @@ def test_damaged_bytes_raise_only_the_suites_errors(flips):
             data[int(where * (len(data) - 1))] = byte
         path.write_bytes(bytes(data))
         _check_never_crashes(path)
+
+
+@_SETTINGS
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 12), st.integers(1, 7), st.integers(0, 3), st.integers(0, 3)),
+        min_size=1,
+        max_size=4,
+    ),
+    st.sampled_from(["Resultaträkning", "Driftredovisning"]),
+)
+def test_merged_cells_anywhere_raise_only_the_suites_errors(merges, name):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = source(Path(tmp))
+        book = openpyxl.load_workbook(path)
+        ws = book[name]
+        taken = set()
+        for row, col, down, across in merges:
+            cells = {
+                (r, c) for r in range(row, row + down + 1) for c in range(col, col + across + 1)
+            }
+            if cells & taken or len(cells) == 1:
+                continue  # Excel does not allow overlapping merges
+            taken |= cells
+            ws.merge_cells(
+                start_row=row, start_column=col, end_row=row + down, end_column=col + across
+            )
+        book.save(path)
+        _check_never_crashes(path)

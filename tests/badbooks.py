@@ -173,6 +173,12 @@ def duplicate_label(folder: Path) -> Path:
     return source(folder, dr_rows=[*DR_ROWS[:2], ["KLK Ledning", 0.0, 0.0, 0.0, 0.0], *DR_ROWS[2:]])
 
 
+def formula_as_label(folder: Path) -> Path:
+    rows = [list(r) for r in DR_ROWS]
+    rows[1][0] = "=KLK Ledning"  # stored as a formula, as Excel does with text typed after =
+    return source(folder, dr_rows=rows)
+
+
 def total_off(folder: Path) -> Path:
     rows = [list(r) for r in DR_ROWS]
     rows[3][2] = 3.6  # KLK HR: two mnkr more than printed, the total no longer adds up
@@ -317,6 +323,7 @@ CASES = [
     Case("text in a number cell", text_in_number_cell, 2, "cell C7: hittade 'ca 29'"),
     Case("formula without cached value", formula_without_cache, 2, "formel utan sparat värde"),
     Case("duplicate row label", duplicate_label, 2, "finns två gånger"),
+    Case("row label a formula, no value", formula_as_label, 2, "cell A5: hittade 'en formel utan"),
     Case("total does not add up", total_off, 1, "rad 'Summa Kommunstyrelsen'"),
     Case("lost minus sign", lost_minus, 1, "tappat minustecken"),
     Case("tkr figures labelled mnkr", tkr_labelled_mnkr, 1, "ser ut att vara i tkr"),

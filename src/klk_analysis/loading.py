@@ -315,6 +315,9 @@ def read_table(book, path: Path, name: str, formulas: _Formulas | None = None) -
             continue  # blank row, heading or footnote
         if not label:
             ref = f"{get_column_letter(label_col)}{row[0].row}"
+            if raw_label is None and formulas.is_formula(ws.title, ref):
+                # A text starting with "=" was typed and stored as a formula Excel never ran.
+                raw_label = "en formel utan sparat värde"
             raise cell_error(path, ws.title, ref, raw_label, "en radtext till beloppen på raden")
         if empty:
             ref = empty[0]

@@ -50,3 +50,8 @@ def test_a_swap_killed_half_way_is_recovered(tmp_path):
     replace_dir(new, target)
     assert (target / "rapport.html").read_text() == "ny"
     assert [p.name for p in tmp_path.iterdir()] == ["2022-03"]
+
+
+def test_replaced_folder_is_readable_like_any_other(tmp_path):
+    target = write_processed(load_workbook(SHIPPED), tmp_path)
+    assert target.stat().st_mode & 0o055 == 0o055  # group and others may read and enter

@@ -128,3 +128,18 @@ def test_a_table_in_tkr_gets_one_unit_finding(tmp_path):
 
 def test_the_source_document_is_plausible():
     assert not [f for f in reconcile(load_workbook(SHIPPED)) if f.check == "enhet"]
+
+
+def test_raise_for_errors_names_the_first_error_and_counts_the_rest():
+    from klk_analysis.errors import InconsistentDataError
+    from klk_analysis.validation import Finding, raise_for_errors
+
+    def finding(severity, message):
+        return Finding(severity, "summa", "driftredovisning", "r", "k", 1.0, 2.0, message)
+
+    raise_for_errors([finding("info", "avrundning")], "a.xlsx")
+    with pytest.raises(
+        InconsistentDataError, match=r"a.xlsx: .*första \(och 1 fel till\)"
+    ) as caught:
+        raise_for_errors([finding("error", "första"), finding("error", "andra")], "a.xlsx")
+    assert caught.value.exit_code == 1

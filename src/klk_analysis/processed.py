@@ -1,5 +1,6 @@
 """Writing the tidy tables to data/processed/<period>/, never half-written."""
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -29,6 +30,8 @@ def write_processed(workbook: Workbook, root: Path) -> Path:
 def replace_dir(new: Path, target: Path) -> None:
     """Put a finished folder in place of target, keeping the old one until the new one is in."""
     old = recover_dir(target)
+    # mkdtemp makes folders only the owner can read; give the result the usual permissions.
+    new.chmod(target.stat().st_mode & 0o7777 if target.exists() else 0o777 & ~_umask())
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
@@ -43,6 +46,12 @@ def recover_dir(target: Path) -> Path:
         # Killed between replace_dir's two renames: the folder moved aside is the last good one.
         old.rename(target)
     return old
+
+
+def _umask() -> int:
+    mask = os.umask(0o22)
+    os.umask(mask)
+    return mask
 
 
 def read_processed(root: Path, period: str) -> pd.DataFrame:

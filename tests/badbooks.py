@@ -335,3 +335,28 @@ CASES = [
     Case("entities hidden past the prologue", entities_past_prologue, 2, "otillåtna"),
     Case("macros in .xlsm", macros, 0, "makron"),
 ]
+
+
+# Unit names as a hostile or careless sender might write them; the figures stay the source's.
+HOSTILE = {
+    "KLK HR": "<script>alert(1)</script>",
+    "KLK Näringsliv": "<img src=x onerror=alert(1)>",
+    "KLK Ledning": "=1+1",
+    "KLK Social hållbarhet": "@SUM(1+1)",
+    "KLK Ekonomi och kvalitet": "+46 16 10 00 00",
+    "KLK Miljö och samhällsbyggnad": "=cmd|' /C calc'!A0",
+}
+
+
+def hostile_workbook(folder: Path) -> Path:
+    """The source tables with HTML and formula-like unit names (a workbook that passes checks)."""
+    import openpyxl
+
+    rows = [[HOSTILE.get(r[0], r[0]), *r[1:]] for r in DR_ROWS]
+    path = source(folder, "fientlig.xlsx", dr_rows=rows)
+    book = openpyxl.load_workbook(path)
+    for cell in book["Driftredovisning"]["A"]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"  # text that looks like a formula, as a careless sender types it
+    book.save(path)
+    return path

@@ -1,5 +1,5 @@
-"""Hardening of whole runs: workbook text reaches the report as text, exports are safe against
-formula injection, a killed or failing run loses nothing, and data/raw is never written."""
+"""Hardening of whole runs: workbook text reaches the report as text, a killed, failing or
+refused run loses nothing and leaves no temporary folders, and data/raw is never written."""
 
 import errno
 import hashlib
@@ -13,35 +13,12 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from klk_analysis import paths, runner
 from klk_analysis.cli import main
 from klk_analysis.htmlexport import check_html
 from tests.badbooks import CASES
-from tests.workbooks import DR_ROWS, source_workbook
-
-# Unit names as a hostile or careless sender might write them; the figures stay the source's.
-HOSTILE = {
-    "KLK HR": "<script>alert(1)</script>",
-    "KLK Näringsliv": "<img src=x onerror=alert(1)>",
-    "KLK Ledning": "=1+1",
-    "KLK Social hållbarhet": "@SUM(1+1)",
-    "KLK Ekonomi och kvalitet": "+46 16 10 00 00",
-    "KLK Miljö och samhällsbyggnad": "=cmd|' /C calc'!A0",
-}
-
-
-def _hostile_workbook(folder: Path) -> Path:
-    rows = [[HOSTILE.get(r[0], r[0]), *r[1:]] for r in DR_ROWS]
-    path = source_workbook(folder / "fientlig.xlsx", dr_rows=rows)
-    book = openpyxl.load_workbook(path)
-    for cell in book["Driftredovisning"]["A"]:
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"  # text that looks like a formula, as a careless sender types it
-    book.save(path)
-    return path
 
 
 def _tree(folder: Path) -> dict[str, str]:
@@ -50,20 +27,6 @@ def _tree(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
-
-
-@pytest.fixture(scope="module")
-def hostile_run(tmp_path_factory):
-    """One full run on the hostile workbook, shared by the tests that read its report."""
-    root = tmp_path_factory.mktemp("fientlig")
-    result = runner.run_period(
-        "2022-03",
-        workbook=_hostile_workbook(root),
-        out_dir=root / "outputs" / "2022-03",
-        processed=root / "processed",
-    )
-    assert result.exit_code == 0, result.message
-    return result.out_dir
 
 
 class _Page(HTMLParser):

@@ -59,6 +59,15 @@ def test_workbook_text_reaches_the_report_as_text(hostile_run):
     assert "<img src=x onerror=alert(1)>" in text
 
 
+def test_workbook_text_in_the_svg_figures_is_text_too(hostile_run):
+    figures = sorted((hostile_run / "figurer").glob("*.svg"))
+    assert figures
+    for svg in figures:
+        page = _Page()
+        page.feed(svg.read_text(encoding="utf-8"))
+        assert ("script" not in page.tags, page.handlers) == (True, []), svg.name
+
+
 # --- 1 and 4. a bad workbook never touches the report folder --------------------------------------
 
 

@@ -52,3 +52,18 @@ def test_lab_opens_jupyterlab_on_the_notebooks(capsys):
     assert main(["lab", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "-m jupyterlab" in out and "notebooks" in out
+
+
+def test_check_refuses_an_unusable_organisation_sheet(tmp_path, capsys):
+    import shutil
+
+    import openpyxl
+
+    path = tmp_path / "bedomning.xlsx"
+    shutil.copy(SHIPPED, path)
+    book = openpyxl.load_workbook(path)
+    book["Åtaganden"]["E4"] = 50  # färdiggrad is 0, 20, 80 or 100
+    book.save(path)
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "bedomning.xlsx" in err and "'Åtaganden', cell E4" in err and "Traceback" not in err

@@ -202,3 +202,17 @@ def test_scheduled_without_periods_logs_the_reason_and_exits_2(tmp_path):
     assert code == 2
     assert log.parent == tmp_path / "out" / "logs"
     assert "inga periodmappar" in log.read_text(encoding="utf-8")
+
+
+def test_unusable_organisation_sheet_fails_before_any_notebook(tmp_path):
+    import openpyxl
+
+    bad = tmp_path / "trend.xlsx"
+    shutil.copy(SHIPPED, bad)
+    book = openpyxl.load_workbook(bad)
+    book["Processområden"]["D4"] = "Uppåt"
+    book.save(bad)
+    result = runner.run_period("2022-03", workbook=bad, out_dir=tmp_path / "2022-03")
+    assert result.exit_code == 2
+    assert "'Processområden', cell D4" in result.message and "'Uppåt'" in result.message
+    assert not (tmp_path / "2022-03").exists()

@@ -9,6 +9,7 @@ from pathlib import Path
 from klk_analysis import paths
 from klk_analysis.errors import KlkError, UnusableInputError
 from klk_analysis.loading import load_workbook
+from klk_analysis.organisation import load_organisation
 from klk_analysis.validation import DEFAULT_TOLERANCE, count_by_severity, reconcile
 
 LABELS_SV = {"error": "FEL", "warning": "VARNING", "info": "INFO"}
@@ -16,6 +17,7 @@ LABELS_SV = {"error": "FEL", "warning": "VARNING", "info": "INFO"}
 
 def _check(args) -> int:
     workbook = load_workbook(args.workbook, board=args.board)
+    load_organisation(workbook.path)  # the optional organisation sheets must be usable too
     findings = reconcile(workbook, tolerance=args.tolerance)
     counts = count_by_severity(findings)
     if args.json:

@@ -228,6 +228,7 @@ def _run_locked(
     workbook = (Path(workbook) if workbook is not None else find_workbook(raw, period)).resolve()
     say(f"{period}: läser och stämmer av {workbook}")
     data = report.load(period, workbook, board, tolerance)
+    report.organisation(data)  # an unusable organisation sheet fails here, before any kernel
     raise_for_errors(data.findings, workbook)
     steps = {"check": time.perf_counter()}
     ensure_kernel()

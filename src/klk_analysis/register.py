@@ -1,0 +1,230 @@
+"""The forecast register: each period's forecasts and projections, kept from run to run.
+
+Every run replaces its own period's entries (per board), so a rerun never duplicates them.
+When a year's December is in the register, the year's outcome is known and every earlier
+forecast of that year can be scored: prognossäkerhet = outcome − forecast (positive when the
+outcome turned out better than forecast, for revenue and costs alike).
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from klk_analysis.forecasts import FORECAST_LABEL, METHOD_IDS, METHODS, TABLE_NAMES
+from klk_analysis.formatting import number
+from klk_analysis.narrative import signed
+from klk_analysis.periods import MONTH_NAMES_SV
+
+IDENTITY = ["board", "period"]
+ROW = ["table", "order", "key", "label", "kind"]
+FIGURES = ["utfall", "budgetavvikelse", "arsbudget", "arsprognos", *METHOD_IDS]
+COLUMNS = [*IDENTITY, "year", "month", *ROW, *FIGURES]
+FORECASTS = ("arsprognos", *METHOD_IDS)
+FORECAST_NAMES = {"arsprognos": FORECAST_LABEL, **{m.id: m.label for m in METHODS}}
+
+
+def register_entries(projections: pd.DataFrame, board: str) -> pd.DataFrame:
+    """Return a run's register entries: one row per line and unit with its forecasts."""
+    period = projections["year"].astype(str) + "-" + projections["month"].map("{:02d}".format)
+    return projections.assign(board=board, period=period)[COLUMNS].reset_index(drop=True)
+
+
+def empty_register() -> pd.DataFrame:
+    """Return a register without entries."""
+    return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in COLUMNS})
+
+
+def _dtype(column: str) -> str:
+    if column in ("year", "month", "order"):
+        return "int64"
+    return "float64" if column in FIGURES else "object"
+
+
+def read_register(path: Path | str) -> pd.DataFrame:
+    """Read the register (Parquet or CSV by the file's suffix); empty when it does not exist."""
+    path = Path(path)
+    if not path.exists():
+        return empty_register()
+    if path.suffix == ".parquet":
+        data = pd.read_parquet(path)
+    else:
+        data = pd.read_csv(path, dtype={"period": str, "board": str, "key": str, "label": str})
+    return data.astype({c: _dtype(c) for c in COLUMNS})[COLUMNS]
+
+
+def merge_entries(register: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
+    """Return the register with the entries' board and period replaced by the entries."""
+    runs = entries[IDENTITY].drop_duplicates()
+    kept = register.merge(runs, on=IDENTITY, how="left", indicator=True)
+    kept = kept[kept["_merge"] == "left_only"].drop(columns="_merge")
+    parts = [p for p in (kept, entries[COLUMNS]) if not p.empty]
+    if not parts:
+        return empty_register()
+    return (
+        pd.concat(parts, ignore_index=True)
+        .sort_values(["board", "period", "table", "order"], kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+def write_register(register: pd.DataFrame, path: Path | str) -> Path:
+    """Write the register atomically: a reader sees the old file or the new, never half."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    os.close(handle)
+    try:
+        if path.suffix == ".parquet":
+            register.to_parquet(temporary, index=False)
+        else:
+            register.to_csv(temporary, index=False, encoding="utf-8")
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+    return path
+
+
+def update_register(path: Path | str, projections: pd.DataFrame, board: str) -> pd.DataFrame:
+    """Record a run's forecasts in the register at path, replacing that period's entries."""
+    register = merge_entries(read_register(path), register_entries(projections, board))
+    write_register(register, path)
+    return register
+
+
+def outcomes(register: pd.DataFrame) -> pd.DataFrame:
+    """Return each year's full-year outcome per line and unit, from the December entries."""
+    december = register[register["month"] == 12]
+    # A unit has no utfall; in December its budget plus the year's deviation is the outcome.
+    return december.assign(outcome=december["utfall"].fillna(december["budget_rest"]))[
+        ["board", "year", "table", "key", "outcome"]
+    ]
+
+
+def accuracy(register: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
+    """Return outcome − forecast for each earlier forecast of each year with a December.
+
+    One row per board, year, line or unit, forecast month and method ('arsprognos' is the
+    managers' forecast); `error` is positive when the outcome was better than the forecast.
+    """
+    earlier = register[register["month"] < 12]
+    if year is not None:
+        earlier = earlier[earlier["year"] == year]
+    long = earlier.melt(
+        id_vars=["board", "year", "month", *ROW],
+        value_vars=list(FORECASTS),
+        var_name="method",
+        value_name="forecast",
+    ).dropna(subset=["forecast"])
+    return (
+        long.merge(outcomes(register), on=["board", "year", "table", "key"], how="inner")
+        .assign(error=lambda d: d["outcome"] - d["forecast"])
+        .sort_values(["board", "year", "table", "order", "method", "month"], kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+def bias(scored: pd.DataFrame) -> pd.DataFrame:
+    """Return the mean error per line or unit, forecast month and method across the years."""
+    return (
+        scored.groupby(["board", "table", "order", "key", "label", "kind", "month", "method"])
+        .agg(
+            years=("year", "nunique"),
+            first_year=("year", "min"),
+            last_year=("year", "max"),
+            mean_error=("error", "mean"),
+            min_error=("error", "min"),
+            max_error=("error", "max"),
+            better_than_forecast=("error", lambda e: int((e > 0).sum())),
+        )
+        .reset_index()
+        .sort_values(["board", "table", "order", "method", "month"], kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+def history_from_register(register: pd.DataFrame, board: str) -> pd.DataFrame:
+    """Return the register's utfall as history (key, year, month, cumulative amount)."""
+    own = register[register["board"] == board]
+    amount = own["utfall"].where(own["month"] < 12, own["utfall"].fillna(own["budget_rest"]))
+    return (
+        own.assign(amount_mnkr=amount, cell="")[
+            ["key", "label", "year", "month", "amount_mnkr", "cell"]
+        ]
+        .dropna(subset=["amount_mnkr"])
+        .reset_index(drop=True)
+    )
+
+
+def accuracy_table(scored: pd.DataFrame, method: str = "arsprognos") -> pd.DataFrame:
+    """Return one method's accuracy for display: one row per line or unit and forecast month."""
+    part = scored[scored["method"] == method]
+    return pd.DataFrame(
+        {
+            "År": part["year"],
+            "Tabell": part["table"].map(TABLE_NAMES),
+            "Rad eller enhet": part["label"],
+            "Prognos i": part["month"].map(lambda m: MONTH_NAMES_SV[m - 1]),
+            FORECAST_NAMES[method]: part["forecast"],
+            "Utfall helår": part["outcome"],
+            "Utfall minus prognos": part["error"],
+        }
+    ).reset_index(drop=True)
+
+
+def _result_errors(scored: pd.DataFrame, method: str) -> pd.DataFrame:
+    part = scored[(scored["method"] == method) & (scored["kind"] == "result")]
+    return part.pivot_table(index="year", columns="month", values="error", aggfunc="first")
+
+
+def accuracy_alt_text(scored: pd.DataFrame, method: str = "arsprognos") -> str:
+    """Return the chart's text alternative: every bar's figure in words."""
+    errors = _result_errors(scored, method)
+    if errors.empty:
+        return "Diagrammet saknar värden: registret har inget helårsutfall för årets resultat."
+    parts = [
+        f"{year}, prognos i {MONTH_NAMES_SV[month - 1]}: {signed(value)} mnkr"
+        for year, row in errors.iterrows()
+        for month, value in row.items()
+        if pd.notna(value)
+    ]
+    return (
+        "Stapeldiagram över prognossäkerheten för årets resultat, utfall minus prognos i "
+        "miljoner kronor, per år och prognostillfälle; positivt betyder att utfallet blev "
+        "bättre än prognosen. " + "; ".join(parts) + "."
+    )
+
+
+def accuracy_chart(scored: pd.DataFrame, method: str = "arsprognos") -> Figure:
+    """Draw outcome − forecast for the year's result, per year and forecast month."""
+    errors = _result_errors(scored, method)
+    figure = Figure(figsize=(7, 3.6), layout="constrained")
+    axes = figure.subplots()
+    years = list(errors.index)
+    width = 0.8 / max(len(errors.columns), 1)
+    for i, month in enumerate(errors.columns):
+        positions = np.arange(len(years)) + (i - (len(errors.columns) - 1) / 2) * width
+        bars = axes.bar(
+            positions,
+            errors[month].fillna(0),
+            width,
+            label=f"Prognos i {MONTH_NAMES_SV[month - 1]}",
+        )
+        axes.bar_label(
+            bars, labels=[signed(v) if pd.notna(v) else "" for v in errors[month]], fontsize=8
+        )
+    axes.axhline(0, color="black", linewidth=0.8)
+    axes.set_xticks(np.arange(len(years)), [str(y) for y in years])
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, 1)))
+    axes.set_ylabel("Utfall minus prognos, mnkr")
+    axes.set_title("Prognossäkerhet för årets resultat")
+    if len(errors.columns):
+        axes.legend(frameon=False)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    return figure

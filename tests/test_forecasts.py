@@ -234,3 +234,19 @@ def test_export_workbook(shipped_projections, tmp_path):
     unit = rows["KLK HR"]
     assert unit[headers.index("Rak uppräkning av utfallet")].value is None
     assert not list(tmp_path.glob("tabeller/.*"))
+
+
+def test_period_figures_agree_with_wide(shipped):
+    from klk_analysis.deviations import wide
+    from klk_analysis.forecasts import period_figures
+
+    got = period_figures(shipped, 2022)
+    for table in ("resultatrakning", "driftredovisning"):
+        expected = wide(shipped, table)
+        mine = got[got["table"] == table].reset_index(drop=True)
+        assert mine["label"].tolist() == expected["label"].tolist()
+        for column in [c for c in expected.columns if c.endswith("_2022")]:
+            measure = column.removesuffix("_2022")
+            pd.testing.assert_series_equal(
+                mine[measure], expected[column], check_names=False, check_dtype=False
+            )

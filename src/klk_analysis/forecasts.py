@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from klk_analysis.deviations import KEYS, wide
+from klk_analysis.deviations import KEYS
 from klk_analysis.narrative import render
 from klk_analysis.periods import Period
 
@@ -83,34 +83,46 @@ def method(method_id: str) -> Method:
     return next(m for m in METHODS if m.id == method_id)
 
 
-def _column(w: pd.DataFrame, measure: str, year: int) -> pd.Series:
-    name = f"{measure}_{year}"
-    return w[name] if name in w else pd.Series(np.nan, index=w.index)
+def period_figures(tidy: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Return one row per line and unit with the year's measures as columns.
+
+    The same as deviations.wide for one year and both tables, pivoted on (table, order) alone:
+    wide's pivot on every label column is most of the time of a large board's projections.
+    """
+    part = tidy[(tidy["year"] == year) & tidy["table"].isin(TABLES)]
+    index = ["table", "order"]
+    rows = part.drop_duplicates(index).set_index(index)[["label", "key", "kind"]]
+    # pivot, not pivot_table: a measure twice on a row is an error, never silently aggregated.
+    values = part.pivot(index=index, columns="measure", values="amount_mnkr")  # noqa: PD010
+    rank = {t: i for i, t in enumerate(TABLES)}
+    return (
+        rows.join(values)
+        .reset_index()
+        .sort_values(["table", "order"], key=lambda c: c.map(rank) if c.name == "table" else c)
+        .rename_axis(columns=None)
+        .reset_index(drop=True)
+    )
+
+
+def _measure(w: pd.DataFrame, measure: str) -> pd.Series:
+    return w[measure] if measure in w else pd.Series(np.nan, index=w.index)
 
 
 def base(tidy: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return one row per line and unit: period, utfall, deviation, årsbudget and årsprognos."""
     period = Period.parse(tidy["period"].iloc[0])
-    frames = []
-    for table in TABLES:
-        if not (tidy["table"] == table).any():
-            continue
-        w = wide(tidy, table)
-        budget = _column(w, "arsbudget", period.year)
-        forecast = _column(w, "arsprognos", period.year)
-        forecast_dev = _column(w, "avvikelse_arsprognos", period.year)
-        # avvikelse årsprognos = årsprognos − årsbudget: either one gives the other.
-        frames.append(
-            w[KEYS].assign(
-                year=period.year,
-                month=period.month,
-                utfall=_column(w, "utfall", period.year),
-                budgetavvikelse=_column(w, "budgetavvikelse", period.year),
-                arsbudget=budget.fillna(forecast - forecast_dev),
-                arsprognos=forecast.fillna(budget + forecast_dev),
-            )
-        )
-    out = pd.concat(frames, ignore_index=True)
+    w = period_figures(tidy, period.year)
+    budget, forecast = _measure(w, "arsbudget"), _measure(w, "arsprognos")
+    forecast_dev = _measure(w, "avvikelse_arsprognos")
+    # avvikelse årsprognos = årsprognos − årsbudget: either one gives the other.
+    out = w[KEYS].assign(
+        year=period.year,
+        month=period.month,
+        utfall=_measure(w, "utfall"),
+        budgetavvikelse=_measure(w, "budgetavvikelse"),
+        arsbudget=budget.fillna(forecast - forecast_dev),
+        arsprognos=forecast.fillna(budget + forecast_dev),
+    )
     return out if history is None else with_history_utfall(out, history)
 
 
@@ -138,17 +150,18 @@ def profile_shares(history: pd.DataFrame, year: int, month: int, years: int = 1)
     past = history[
         history["year"].between(year - years, year - 1) & history["month"].isin([month, 12])
     ]
-    if past.empty:
-        return pd.Series(dtype=float, name="profile_share")
-    cum = past.pivot_table(
-        index=["key", "year"], columns="month", values="amount_mnkr", aggfunc="first"
-    )
-    if month not in cum or 12 not in cum:
-        return pd.Series(dtype=float, name="profile_share")
-    share = cum[month] / cum[12].replace(0, np.nan)
-    # A share at or below zero (a sign change during the year) says nothing about the rest.
+    by_year = past.set_index(["key", "year"])
+    reached = _unique(by_year.loc[by_year["month"] == month, "amount_mnkr"])
+    full_year = _unique(by_year.loc[by_year["month"] == 12, "amount_mnkr"])
+    share = (reached / full_year.replace(0, np.nan)).dropna()
     share = share.where(share > 0)
+    if share.empty:
+        return pd.Series(dtype=float, name="profile_share")
     return share.groupby(level="key").mean().rename("profile_share")
+
+
+def _unique(amounts: pd.Series) -> pd.Series:
+    return amounts[~amounts.index.duplicated()]
 
 
 def last_year_profile(

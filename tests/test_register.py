@@ -166,3 +166,37 @@ def test_chart_and_alt_text_without_outcomes():
     empty = accuracy(read_register("/nonexistent/register.parquet"))
     assert isinstance(accuracy_chart(empty), Figure)
     assert "saknar värden" in accuracy_alt_text(empty)
+
+
+def test_forecast_run_records_exports_and_scores_at_year_end(tmp_path):
+    from klk_analysis.register import forecast_run
+
+    path, out = tmp_path / "data" / "prognosregister.parquet", tmp_path / "rapport"
+    march = forecast_run(simple_run(*RUNS[0]), BOARD, path, out)
+    assert march.workbook == out / "tabeller" / "prognos.xlsx"
+    assert march.workbook.exists()
+    assert march.accuracy.empty and march.bias.empty  # no outcome before December
+    assert len(march.register) == 3
+    # The result forecast 3,0 lies below the budget method's 4,0 by no more than 1,0.
+    assert march.sentences == []
+    again = forecast_run(simple_run(*RUNS[0]), BOARD, path, out)
+    assert len(again.register) == 3  # a rerun replaces, never duplicates
+    forecast_run(simple_run(*RUNS[1]), BOARD, path, out)
+    december = forecast_run(simple_run(*RUNS[2]), BOARD, path, out)
+    result = december.accuracy[
+        (december.accuracy["kind"] == "result") & (december.accuracy["method"] == "arsprognos")
+    ]
+    assert result["error"].tolist() == pytest.approx([17.0, 10.0])
+    assert set(december.bias["years"]) == {1}
+    assert len(december.register) == 9
+
+
+def test_next_year_uses_the_register_as_history(tmp_path):
+    from klk_analysis.register import forecast_run
+
+    path = tmp_path / "prognosregister.csv"
+    for figures in RUNS[:3]:
+        forecast_run(simple_run(*figures), BOARD, path, tmp_path)
+    got = forecast_run(simple_run(*RUNS[3]), BOARD, path, tmp_path).projections
+    result = got[got["kind"] == "result"].iloc[0]
+    assert result["last_year_profile"] == pytest.approx(10.0)  # 2,0 / (4,0 / 20,0)

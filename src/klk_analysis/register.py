@@ -8,6 +8,7 @@ outcome turned out better than forecast, for revenue and costs alike).
 
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +16,19 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from klk_analysis.forecasts import FORECAST_LABEL, METHOD_IDS, METHODS, TABLE_NAMES
+from klk_analysis.forecasts import (
+    DEFAULT_THRESHOLD_MNKR,
+    FORECAST_LABEL,
+    METHOD_IDS,
+    METHODS,
+    TABLE_NAMES,
+    flag_sentences,
+    forecast_table,
+    projections,
+    write_forecast_xlsx,
+)
 from klk_analysis.formatting import number
+from klk_analysis.history import empty_history
 from klk_analysis.narrative import signed
 from klk_analysis.periods import MONTH_NAMES_SV
 
@@ -228,3 +240,59 @@ def accuracy_chart(scored: pd.DataFrame, method: str = "arsprognos") -> Figure:
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     return figure
+
+
+def combined_history(sheet: pd.DataFrame, register: pd.DataFrame, board: str) -> pd.DataFrame:
+    """Return the Historik sheet's outcomes, completed by the register's where it has none."""
+    from_register = history_from_register(register, board)
+    parts = [p for p in (sheet, from_register) if not p.empty]
+    if not parts:
+        return sheet
+    return (
+        pd.concat(parts, ignore_index=True)
+        .drop_duplicates(["key", "year", "month"], keep="first")
+        .reset_index(drop=True)
+    )
+
+
+@dataclass(frozen=True)
+class ForecastRun:
+    """What one run's Prognos section shows, and where its files went."""
+
+    projections: pd.DataFrame
+    table: pd.DataFrame
+    sentences: list[str]
+    register: pd.DataFrame
+    accuracy: pd.DataFrame
+    bias: pd.DataFrame
+    workbook: Path
+
+
+def forecast_run(
+    tidy: pd.DataFrame,
+    board: str,
+    register_path: Path | str,
+    output_dir: Path | str,
+    history: pd.DataFrame | None = None,
+    threshold: float = DEFAULT_THRESHOLD_MNKR,
+    profile_years: int = 1,
+) -> ForecastRun:
+    """Project the year, record the forecasts in the register and score them at December."""
+    before = read_register(register_path)
+    past = combined_history(history if history is not None else empty_history(), before, board)
+    frame = projections(tidy, past, threshold, profile_years)
+    register = update_register(register_path, frame, board)
+    own = register[register["board"] == board]
+    # Accuracy is shown at year-end only: before December this year's outcome is unknown.
+    year_end = int(frame["month"].iloc[0]) == 12
+    scored_all = accuracy(own) if year_end else accuracy(own.iloc[0:0])
+    scored = scored_all[scored_all["year"] == int(frame["year"].iloc[0])]
+    return ForecastRun(
+        projections=frame,
+        table=forecast_table(frame),
+        sentences=flag_sentences(frame),
+        register=register,
+        accuracy=scored,
+        bias=bias(scored_all),
+        workbook=write_forecast_xlsx(frame, output_dir),
+    )

@@ -17,6 +17,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from klk_analysis.deviations import KEYS
 from klk_analysis.narrative import render
@@ -290,10 +293,6 @@ def forecast_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 def write_forecast_xlsx(frame: pd.DataFrame, directory: Path) -> Path:
     """Write the projections table to directory/tabeller/prognos.xlsx and return its path."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     table = forecast_table(frame)
     target = Path(directory) / "tabeller" / "prognos.xlsx"
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -250,3 +250,18 @@ def test_period_figures_agree_with_wide(shipped):
             pd.testing.assert_series_equal(
                 mine[measure], expected[column], check_names=False, check_dtype=False
             )
+
+
+def test_method_note_says_what_cannot_be_computed(shipped_projections):
+    from klk_analysis.forecasts import method_note
+
+    assert method_note(shipped_projections.reset_index()) == (
+        "Årsprognosen jämförs med beräkningar av helåret utifrån utfallet januari–mars: "
+        "resterande månader enligt budget, rak uppräkning av utfallet, tidigare års profil. "
+        "En rak uppräkning markeras som osäker före årets sista kvartal för kostnader och "
+        "resultat, eftersom kostnader ofta kommer senare under året. Tidigare års profil kan "
+        "inte beräknas eftersom det saknas utfall för tidigare år vid samma månad. "
+        "Driftredovisningen har inget utfall per enhet, så för 8 av 8 enheter visas bara "
+        "beräkningen där resterande månader följer budget. Prognoser som avviker mer än 1,0 "
+        "miljoner kronor från beräkningarna markeras."
+    )

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from klk_analysis.deviations import KEYS
 from klk_analysis.narrative import render
-from klk_analysis.periods import Period
+from klk_analysis.periods import MONTH_NAMES_SV, Period
 
 TABLES = ("resultatrakning", "driftredovisning")
 # Months of costs that come late in the year: before the last quarter a run-rate misleads.
@@ -275,6 +275,22 @@ def flag_sentences(frame: pd.DataFrame) -> list[str]:
             )
         )
     return sentences
+
+
+def method_note(frame: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD_MNKR) -> str:
+    """Return the Swedish paragraph saying how the projections are made and what they lack."""
+    units = frame[(frame["table"] == "driftredovisning") & (frame["kind"] == "line")]
+    month = int(frame["month"].iloc[0])
+    return render(
+        "prognos_metoder.txt",
+        month_name=MONTH_NAMES_SV[month - 1],
+        methods=[m.label.lower() for m in METHODS],
+        warn_early=month < LAST_QUARTER_START,
+        has_profile=bool(frame["last_year_profile"].notna().any()),
+        units=len(units),
+        units_without_utfall=int(units["utfall"].isna().sum()),
+        threshold=threshold,
+    )
 
 
 def forecast_table(frame: pd.DataFrame) -> pd.DataFrame:

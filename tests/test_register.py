@@ -200,3 +200,26 @@ def test_next_year_uses_the_register_as_history(tmp_path):
     got = forecast_run(simple_run(*RUNS[3]), BOARD, path, tmp_path).projections
     result = got[got["kind"] == "result"].iloc[0]
     assert result["last_year_profile"] == pytest.approx(10.0)  # 2,0 / (4,0 / 20,0)
+
+
+def test_year_end_workbook_scores_the_shipped_march_forecast(tmp_path):
+    from klk_analysis.loading import load_workbook, tidy
+    from klk_analysis.register import forecast_run
+    from tests.workbooks import DR_HEADER, RR_HEADER, SHIPPED, source_workbook
+
+    def december(header):
+        return [h.replace("Mar", "Dec").replace("mars", "december") for h in header]
+
+    year_end = source_workbook(
+        tmp_path / "bokslut.xlsx", rr_header=december(RR_HEADER), dr_header=december(DR_HEADER)
+    )
+    path = tmp_path / "prognosregister.parquet"
+    forecast_run(tidy(load_workbook(SHIPPED)), "Kommunstyrelsen", path, tmp_path / "mars")
+    done = forecast_run(tidy(load_workbook(year_end)), "Kommunstyrelsen", path, tmp_path / "dec")
+    managers = done.accuracy[done.accuracy["method"] == "arsprognos"].set_index("label")
+    # The same figures read as December: the result's outcome 12,1 against March's +3,0.
+    assert managers.loc["Summa ÅRETS RESULTAT", "error"] == pytest.approx(9.1)
+    # A unit's outcome is budget + the year's deviation: −52,6 + 3,5 against −52,6 + 1,7.
+    assert managers.loc["KLK Näringsliv", "outcome"] == pytest.approx(-49.1)
+    assert managers.loc["KLK Näringsliv", "error"] == pytest.approx(1.8)
+    assert set(managers["month"]) == {3}

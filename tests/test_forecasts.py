@@ -265,3 +265,24 @@ def test_method_note_says_what_cannot_be_computed(shipped_projections):
         "beräkningen där resterande månader följer budget. Prognoser som avviker mer än 1,0 "
         "miljoner kronor från beräkningarna markeras."
     )
+
+
+def test_export_keeps_formula_like_labels_as_text(tmp_path):
+    data = tidy_frame(
+        "2022-03",
+        {
+            "=SUMMA(A1)": {
+                "utfall": 1.0,
+                "budget": 1.0,
+                "budgetavvikelse": 0.0,
+                "arsprognos": 4.0,
+                "avvikelse_arsprognos": 0.0,
+            }
+        },
+        {"- Enhet": {"budgetavvikelse": 0.0, "arsbudget": -4.0, "avvikelse_arsprognos": 0.0}},
+    )
+    path = write_forecast_xlsx(projections(data), tmp_path)
+    ws = openpyxl.load_workbook(path).active
+    assert ws["B2"].value == "=SUMMA(A1)" and ws["B2"].data_type == "s"
+    assert ws["B2"].quotePrefix and ws["B3"].quotePrefix
+    assert ws["C2"].value == 1.0 and ws["C2"].number_format == '#,##0.0;"\u2212"#,##0.0'

@@ -77,7 +77,9 @@ HEADERS = {
     "run_rate_warning": "Varning rak uppräkning",
 }
 # Excel shows it with the reader's decimal comma; the minus is the true one, U+2212.
-NUMBER_FORMAT = '+#,##0.0;"\u2212"#,##0.0;0.0'
+NUMBER_FORMAT = '#,##0.0;"\u2212"#,##0.0'
+# Characters that make a spreadsheet read a text cell as a formula (OWASP).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 TABLE_NAMES = {"resultatrakning": "Resultaträkning", "driftredovisning": "Driftredovisning"}
 
 
@@ -319,8 +321,15 @@ def write_forecast_xlsx(frame: pd.DataFrame, directory: Path) -> Path:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     numeric = {i for i, c in enumerate(table.columns) if pd.api.types.is_float_dtype(table[c])}
-    for values in table.itertuples(index=False):
-        ws.append([None if (i in numeric and pd.isna(v)) else v for i, v in enumerate(values)])
+    for row, values in enumerate(table.itertuples(index=False), start=2):
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row, col)
+            if col - 1 in numeric:
+                cell.value = None if pd.isna(value) else float(value)
+            else:
+                # Typed as text so a label such as "=..." from a received file stays text.
+                cell.value, cell.data_type = str(value), "s"
+                cell.quotePrefix = str(value).startswith(FORMULA_TRIGGERS)
     for i, name in enumerate(table.columns, start=1):
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = max(12, min(45, len(name) + 2))

@@ -46,3 +46,9 @@ def test_check_unusable_exit_2_without_traceback(tmp_path):
     assert done.returncode == 2
     assert "budget.xlsx" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_lab_opens_jupyterlab_on_the_notebooks(capsys):
+    assert main(["lab", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "-m jupyterlab" in out and "notebooks" in out

@@ -31,3 +31,8 @@ def test_rewrite_replaces_and_leaves_no_temporary_folders(tmp_path):
     write_processed(load_workbook(SHIPPED), tmp_path)
     assert not (tmp_path / "2022-03" / "stale.csv").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["2022-03"]
+
+
+def test_replaced_folder_is_readable_like_any_other(tmp_path):
+    target = write_processed(load_workbook(SHIPPED), tmp_path)
+    assert target.stat().st_mode & 0o055 == 0o055  # group and others may read and enter

@@ -78,3 +78,18 @@ def test_sum_parts_sections_and_result():
     rows = pd.DataFrame({"kind": ["line", "line", "sum", "line", "sum", "result"]})
     assert sum_parts(rows) == {2: [0, 1], 4: [3], 5: [2, 4]}
     assert sum_parts(pd.DataFrame({"kind": ["line", "line", "sum"]})) == {2: [0, 1]}
+
+
+def test_raise_for_errors_names_the_first_error_and_counts_the_rest():
+    from klk_analysis.errors import InconsistentDataError
+    from klk_analysis.validation import Finding, raise_for_errors
+
+    def finding(severity, message):
+        return Finding(severity, "summa", "driftredovisning", "r", "k", 1.0, 2.0, message)
+
+    raise_for_errors([finding("info", "avrundning")], "a.xlsx")
+    with pytest.raises(
+        InconsistentDataError, match=r"a.xlsx: .*första \(och 1 fel till\)"
+    ) as caught:
+        raise_for_errors([finding("error", "första"), finding("error", "andra")], "a.xlsx")
+    assert caught.value.exit_code == 1

@@ -18,3 +18,15 @@ def cell_error(path, sheet: str, cell: str, found: object, expected: str) -> Unu
     return UnusableInputError(
         f"{path}, blad {sheet!r}, cell {cell}: hittade {found!r}, förväntade {expected}."
     )
+
+
+class InconsistentDataError(KlkError):
+    """The workbook can be read but its figures do not add up (errors from the reconciliation)."""
+
+    exit_code = 1
+
+
+class RunFailedError(KlkError):
+    """A notebook of a period run failed or timed out; the data themselves passed the checks."""
+
+    exit_code = 3

@@ -7,3 +7,9 @@ DATA_RAW = ROOT / "data" / "raw"
 DATA_PROCESSED = ROOT / "data" / "processed"
 NOTEBOOKS = ROOT / "notebooks"
 OUTPUTS = ROOT / "outputs"
+
+
+def resolve(path: str | Path) -> Path:
+    """Return a path as given if absolute, else relative to the project root (not the cwd)."""
+    path = Path(path).expanduser()
+    return path if path.is_absolute() else ROOT / path

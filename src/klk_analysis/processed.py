@@ -1,5 +1,6 @@
 """Writing the tidy tables to data/processed/<period>/, never half-written."""
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -28,12 +29,20 @@ def write_processed(workbook: Workbook, root: Path) -> Path:
 
 def replace_dir(new: Path, target: Path) -> None:
     """Put a finished folder in place of target, keeping the old one until the new one is in."""
+    # mkdtemp makes folders only the owner can read; give the result the usual permissions.
+    new.chmod(target.stat().st_mode & 0o7777 if target.exists() else 0o777 & ~_umask())
     old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
     new.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0o22)
+    os.umask(mask)
+    return mask
 
 
 def read_processed(root: Path, period: str) -> pd.DataFrame:

@@ -1,9 +1,11 @@
 """Reconciliation: every printed figure that can be recomputed is recomputed and compared."""
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 import pandas as pd
 
+from klk_analysis.errors import InconsistentDataError
 from klk_analysis.formatting import mnkr
 from klk_analysis.loading import Table, Workbook
 
@@ -237,3 +239,11 @@ def reconcile(workbook: Workbook, tolerance: float = DEFAULT_TOLERANCE) -> list[
 def count_by_severity(findings: list[Finding]) -> dict[str, int]:
     """Count findings per severity."""
     return {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+
+
+def raise_for_errors(findings: Iterable[Finding], source: object) -> None:
+    """Raise InconsistentDataError naming the first error when any finding is an error."""
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        more = f" (och {len(errors) - 1} fel till)" if len(errors) > 1 else ""
+        raise InconsistentDataError(f"{source}: siffrorna stämmer inte: {errors[0].message}{more}")

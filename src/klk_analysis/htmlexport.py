@@ -1,0 +1,123 @@
+"""The report notebook as one self-contained HTML file for email: no code, no scripts, no links."""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from klk_analysis.errors import RunFailedError
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATE = "rapport"
+MAX_BYTES = 2_000_000
+# Cells with this tag (explanations for whoever opens the notebook) stay out of the report.
+HIDDEN_TAG = "remove_cell"
+# Attributes that make a browser fetch something; only embedded data may appear in them.
+_FETCHING = {"src", "srcset", "href", "action", "formaction", "poster", "background", "data"}
+_EMBEDDED = re.compile(r"url\(\s*(['\"]?)(?!data:)", re.IGNORECASE)
+_DATA_URI = re.compile(r"data:[^\"')\s]+")
+_WEB = re.compile(r"(?:https?|ftp)://", re.IGNORECASE)
+
+
+def export_html(notebook: Path, target: Path, title: str, footer: str = "") -> Path:
+    """Export an executed notebook to target as the script-free report and check its rules."""
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        template_name=TEMPLATE,
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={HIDDEN_TAG}, enabled=True), enabled=True
+    )
+    notebook_node = nbformat.read(notebook, as_version=4)
+    resources = {"klk": {"lang": "sv", "title": title, "footer": footer}}
+    body, _ = exporter.from_notebook_node(notebook_node, resources=resources)
+    problems = check_html(body)
+    if problems:
+        raise RunFailedError(
+            f"{notebook.name}: rapporten bryter mot reglerna för e-post: " + "; ".join(problems)
+        )
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+class _Rules(HTMLParser):
+    """Collects what an emailed report must not contain while walking its tags."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self.lang: str | None = None
+        self.title = ""
+        self._in_title = False
+        self._style = False
+        self.tables = self.header_cells = self.images = 0
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag == "html":
+            self.lang = values.get("lang")
+        elif tag == "title":
+            self._in_title = True
+        elif tag == "style":
+            self._style = True
+        elif tag in ("script", "iframe", "object", "embed", "link", "base"):
+            self.problems.append(f"elementet <{tag}> är inte tillåtet")
+        elif tag == "table":
+            self.tables += 1
+        elif tag == "th":
+            self.header_cells += 1
+            if "scope" not in values:
+                self.problems.append("en rubrikcell <th> saknar scope")
+        elif tag == "img":
+            self.images += 1
+            if not (values.get("alt") or "").strip():
+                self.problems.append("en bild saknar textalternativ (alt)")
+        for name, value in attrs:
+            value = (value or "").strip()
+            if name.startswith("on"):
+                self.problems.append(f"attributet {name} (skript) är inte tillåtet")
+            elif name in _FETCHING and value:
+                allowed = value.startswith("#") if name == "href" else value.startswith("data:")
+                if not allowed:
+                    self.problems.append(f"{tag} {name}={value[:60]!r} pekar utanför filen")
+            elif name == "style" and _EMBEDDED.search(value):
+                self.problems.append(f"{tag} style hämtar en fil utanför rapporten")
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+        elif tag == "style":
+            self._style = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+        if self._style and (_EMBEDDED.search(data) or "@import" in data):
+            self.problems.append("stilmallen hämtar en fil utanför rapporten (url() eller @import)")
+
+
+def check_html(text: str) -> list[str]:
+    """Return the ways an HTML report breaks the email rules (empty when it keeps them all)."""
+    rules = _Rules()
+    rules.feed(text)
+    rules.close()
+    problems = list(rules.problems)
+    if rules.lang != "sv":
+        problems.append(f'<html> har lang={rules.lang!r}, förväntade lang="sv"')
+    if not rules.title.strip():
+        problems.append("rapporten saknar <title>")
+    if rules.tables > rules.header_cells:
+        problems.append("en tabell saknar rubrikceller <th>")
+    if _WEB.search(_DATA_URI.sub("", text)):
+        problems.append("rapporten innehåller en webbadress")
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:
+        problems.append(f"rapporten är {size} byte, mer än {MAX_BYTES}")
+    return problems

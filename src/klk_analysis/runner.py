@@ -1,0 +1,415 @@
+"""A period's run: check the workbook, execute the notebooks, export the report, swap it in at once.
+
+Everything goes into a temporary folder beside the output folder and replaces it only when all
+of it succeeded, so a failed run never touches the last good report. Two runs on the same output
+folder never interleave: the second waits for the first's lock.
+"""
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from klk_analysis import __version__, execution, paths
+from klk_analysis.errors import KlkError, RunFailedError, UnusableInputError
+from klk_analysis.execution import describe_failure, ensure_kernel, execute_notebook, import_jupyter
+from klk_analysis.formatting import number
+from klk_analysis.outputlock import output_lock
+from klk_analysis.periods import Period
+from klk_analysis.processed import replace_dir
+from klk_analysis.validation import DEFAULT_TOLERANCE, count_by_severity, raise_for_errors
+
+# The exploration notebook (03) is for JupyterLab; a period run records the check and the report.
+RUN_NOTEBOOKS = ("01_las_och_kontrollera.ipynb", "02_rapport.ipynb")
+REPORT_NOTEBOOK = "02_rapport.ipynb"
+REPORT_FILE = "rapport.html"
+DEFAULT_TIMEOUT = 600
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+Say = Callable[[str], None]
+
+
+@dataclass
+class RunResult:
+    """How one period's run ended: exit code, a one-sentence message and where things are."""
+
+    period: str
+    out_dir: Path
+    exit_code: int
+    message: str
+    seconds: float
+    failed_dir: Path | None = None
+    manifest: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when the report was produced."""
+        return self.exit_code == 0
+
+
+def _quiet(_text: str) -> None:
+    pass
+
+
+def now() -> datetime:
+    """Return the local time with its offset, to the second."""
+    return datetime.now().astimezone().replace(microsecond=0)
+
+
+def seconds_sv(value: float) -> str:
+    """Format a duration in seconds the Swedish way: '4,2 s'."""
+    return f"{number(value, 1)}\u00a0s"
+
+
+# --- finding the input ---------------------------------------------------------------------------
+
+
+def raw_periods(raw: Path) -> list[str]:
+    """Return the periods that have a folder named YYYY-MM under raw, oldest first."""
+    found = []
+    folders = [p for p in Path(raw).iterdir() if p.is_dir()] if Path(raw).is_dir() else []
+    for folder in folders:
+        try:
+            found.append(Period.parse(folder.name))
+        except ValueError:
+            continue  # a folder for notes or an archive, not a period
+    return [str(p) for p in sorted(found)]
+
+
+def latest_period(raw: Path) -> str:
+    """Return the latest period under raw, or say that there is none."""
+    periods = raw_periods(raw)
+    if not periods:
+        raise UnusableInputError(
+            f"{raw}: inga periodmappar. Förväntade mappar som {raw}/2022-03/ med en arbetsbok."
+        )
+    return periods[-1]
+
+
+def find_workbook(raw: Path, period: str) -> Path:
+    """Return the one workbook in raw/PERIOD/, or say what is there instead."""
+    folder = Path(raw) / period
+    if not folder.is_dir():
+        raise UnusableInputError(
+            f"{folder}: mappen finns inte. Förväntade periodens arbetsbok i {folder}/ "
+            "eller en arbetsbok angiven med --input."
+        )
+    books = sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", "."))
+    )
+    if len(books) != 1:
+        found = ", ".join(p.name for p in books) or "ingen"
+        raise UnusableInputError(
+            f"{folder}: hittade {len(books)} arbetsböcker ({found}). Förväntade exakt en, "
+            "eller att arbetsboken anges med --input."
+        )
+    return books[0]
+
+
+def sha256(path: Path) -> str:
+    """Return a file's SHA-256 as hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def git_commit(root: Path = paths.ROOT) -> dict:
+    """Return the project's git commit and whether the worktree has changes, or None for both."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "changed": None}
+    return {"commit": head, "changed": bool(status.strip())}
+
+
+# --- one period --------------------------------------------------------------------------------
+
+
+def run_period(
+    period: str,
+    *,
+    workbook: Path | None = None,
+    out_dir: Path | None = None,
+    raw: Path = paths.DATA_RAW,
+    outputs: Path = paths.OUTPUTS,
+    processed: Path = paths.DATA_PROCESSED,
+    board: str | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    timeout: float = DEFAULT_TIMEOUT,
+    notebooks: tuple[Path, ...] | None = None,
+    say: Say = _quiet,
+) -> RunResult:
+    """Run one period into out_dir (default outputs/PERIOD) and return how it ended."""
+    started = time.perf_counter()
+    out_dir = Path(out_dir) if out_dir is not None else Path(outputs) / period
+    try:
+        Period.parse(period)
+    except ValueError as exc:
+        return RunResult(period, out_dir, 2, f"{exc}.", 0.0)
+    try:
+        with output_lock(out_dir, say):
+            return _run_locked(
+                period,
+                workbook=workbook,
+                out_dir=out_dir,
+                raw=Path(raw),
+                processed=Path(processed),
+                board=board,
+                tolerance=tolerance,
+                timeout=timeout,
+                notebooks=notebooks or tuple(paths.NOTEBOOKS / n for n in RUN_NOTEBOOKS),
+                started=(now(), time.perf_counter()),  # after any wait for the lock
+                say=say,
+            )
+    except KlkError as exc:
+        untouched = f" {out_dir} är orörd." if out_dir.exists() else ""
+        return RunResult(
+            period, out_dir, exc.exit_code, f"{exc}{untouched}", time.perf_counter() - started
+        )
+    except OSError as exc:  # a full disk or a folder without write permission
+        return RunResult(
+            period,
+            out_dir,
+            RunFailedError.exit_code,
+            f"kunde inte skriva eller läsa {exc.filename or out_dir}: {exc.strerror or exc}.",
+            time.perf_counter() - started,
+        )
+
+
+def _run_locked(
+    period, *, workbook, out_dir, raw, processed, board, tolerance, timeout, notebooks, started, say
+) -> RunResult:
+    from klk_analysis import report
+    from klk_analysis.htmlexport import export_html
+
+    started_at, t0 = started
+    workbook = (Path(workbook) if workbook is not None else find_workbook(raw, period)).resolve()
+    say(f"{period}: läser och stämmer av {workbook}")
+    data = report.load(period, workbook, board, tolerance)
+    raise_for_errors(data.findings, workbook)
+    steps = {"check": time.perf_counter()}
+    ensure_kernel()
+    import_jupyter()
+    steps["jupyter_import"] = time.perf_counter()
+    staging = _staging_dir(out_dir)
+    try:
+        parameters = {
+            "period": period,
+            "workbook": str(workbook),
+            "board": board or "",
+            "tolerance": float(tolerance),
+            "processed_dir": str(Path(processed).resolve()),
+            "output_dir": str(staging),
+        }
+        say(f"{period}: kör {', '.join(n.name for n in notebooks)}")
+        seconds, failures = execute_all(notebooks, staging, parameters, timeout)
+        steps["notebooks"] = time.perf_counter()
+        input_hash = sha256(workbook)
+        if not failures and (staging / REPORT_NOTEBOOK).exists():
+            footer = (
+                f"Skapad {now():%Y-%m-%d %H:%M} av klk_analysis {__version__} från "
+                f"{workbook.name} (SHA-256 {input_hash[:12]}…)."
+            )
+            title = report.report_title(data.board, data.period)
+            try:
+                export_html(staging / REPORT_NOTEBOOK, staging / REPORT_FILE, title, footer)
+            except KlkError as exc:
+                failures.append((exc.exit_code, str(exc)))
+        steps["html"] = time.perf_counter()
+        if failures:
+            failed_dir = _keep_failed(staging, out_dir, period)
+            text = "; ".join(m for _, m in failures)
+            return RunResult(
+                period,
+                out_dir,
+                max(c for c, _ in failures),
+                f"{text}. De körda anteckningsböckerna finns i {failed_dir}; {out_dir} är orörd.",
+                time.perf_counter() - t0,
+                failed_dir,
+            )
+        (staging / "tabeller").mkdir(exist_ok=True)
+        (staging / "figurer").mkdir(exist_ok=True)
+        manifest = {
+            "period": period,
+            "board": data.board,
+            "inputs": [
+                {"path": str(workbook), "sha256": input_hash, "bytes": workbook.stat().st_size}
+            ],
+            "notebooks": [
+                {"name": nb.name, "source_sha256": sha256(nb), "seconds": seconds[nb.name]}
+                for nb in notebooks
+            ],
+            "parameters": {**parameters, "output_dir": str(out_dir.resolve())},
+            "findings": count_by_severity(list(data.findings)),
+            "package_version": __version__,
+            "git": git_commit(),
+            "python": platform.python_version(),
+            "kernel": execution.KERNEL_NAME,
+            "started": started_at.isoformat(),
+            "finished": now().isoformat(),
+            "seconds": _step_seconds(t0, steps),
+        }
+        (staging / "manifest.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        replace_dir(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    took = time.perf_counter() - t0
+    message = f"klar: {out_dir / REPORT_FILE} ({seconds_sv(took)})"
+    return RunResult(period, out_dir, 0, message, took, None, manifest)
+
+
+def _staging_dir(out_dir: Path) -> Path:
+    """Make the temporary folder beside out_dir that a run builds in, after clearing stale ones."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.parent.glob(f".{out_dir.name}-*"):
+        shutil.rmtree(stale, ignore_errors=True)  # left by a run that was killed; we hold the lock
+    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+
+
+def _step_seconds(t0: float, steps: dict[str, float]) -> dict[str, float]:
+    """Turn the times at which each step ended into seconds per step, and the total."""
+    seconds, before = {}, t0
+    for step, ended in steps.items():
+        seconds[step], before = round(ended - before, 2), ended
+    seconds["total"] = round(time.perf_counter() - t0, 2)
+    return seconds
+
+
+def execute_all(
+    notebooks: tuple[Path, ...], folder: Path, parameters: dict, timeout: float
+) -> tuple[dict[str, float], list[tuple[int, str]]]:
+    """Execute notebooks at once into folder; return seconds per notebook and the failures."""
+    seconds, failures = {}, []
+    # Each kernel is a process of its own: threads here only let their start-ups overlap.
+    with ThreadPoolExecutor(max_workers=len(notebooks)) as pool:
+        jobs = {
+            pool.submit(execute_notebook, nb, folder / nb.name, parameters, timeout): nb
+            for nb in notebooks
+        }
+        for job in as_completed(jobs):
+            try:
+                seconds[jobs[job].name] = round(job.result(), 2)
+            except Exception as exc:  # any failure of a notebook ends the run the same way
+                failures.append(describe_failure(jobs[job].name, exc))
+    return seconds, failures
+
+
+def _keep_failed(staging: Path, out_dir: Path, period: str) -> Path:
+    """Move a failed run's executed notebooks to outputs/failed/PERIOD-TIME/ and return it."""
+    failed = out_dir.parent / "failed" / f"{period}-{now():%Y%m%dT%H%M%S}"
+    failed.mkdir(parents=True, exist_ok=True)
+    for notebook in staging.glob("*.ipynb"):
+        shutil.move(str(notebook), failed / notebook.name)
+    return failed
+
+
+# --- several periods ---------------------------------------------------------------------------
+
+
+def _worker(period: str, options: dict) -> RunResult:
+    return run_period(period, say=lambda text: print(text, file=sys.stderr, flush=True), **options)
+
+
+def run_periods(
+    periods: list[str], jobs: int | None = None, say: Say = print, **options
+) -> list[RunResult]:
+    """Run several periods in parallel processes; a failing period does not stop the others."""
+    import multiprocessing
+
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(periods)))
+    ensure_kernel()
+    import_jupyter()  # once here, inherited by forked workers
+    say(f"{len(periods)} perioder, {jobs} åt gången.")
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    results = []
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context(method)
+    ) as pool:
+        futures = {pool.submit(_worker, p, options): p for p in periods}
+        for done, future in enumerate(as_completed(futures), start=1):
+            period = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # a worker that died must not take the batch down
+                result = RunResult(
+                    period, Path(), RunFailedError.exit_code, f"{type(exc).__name__}: {exc}", 0.0
+                )
+            results.append(result)
+            status = "klar" if result.ok else f"misslyckades (kod {result.exit_code})"
+            say(f"[{done}/{len(periods)}] {period} {status} på {seconds_sv(result.seconds)}")
+    return sorted(results, key=lambda r: r.period)
+
+
+def summary_table(results: list[RunResult]) -> str:
+    """Return a plain-text table of a batch: period, status, seconds and report or reason."""
+    lines = [f"{'Period':<8}  {'Status':<8}  {'Tid':>8}  Rapport eller orsak"]
+    for r in results:
+        status = "klar" if r.ok else f"fel ({r.exit_code})"
+        where = str(r.out_dir / REPORT_FILE) if r.ok else r.message
+        lines.append(f"{r.period:<8}  {status:<8}  {seconds_sv(r.seconds):>8}  {where}")
+    ok = sum(r.ok for r in results)
+    lines.append(f"{ok} av {len(results)} perioder klara.")
+    return "\n".join(lines)
+
+
+def exit_code(results: list[RunResult]) -> int:
+    """Return 0 when every period succeeded, else the most serious exit code among them."""
+    return max((r.exit_code for r in results), default=0)
+
+
+# --- scheduled runs ----------------------------------------------------------------------------
+
+
+def scheduled(
+    raw: Path = paths.DATA_RAW, outputs: Path = paths.OUTPUTS, logs: Path | None = None, **options
+) -> tuple[int, Path]:
+    """Run the latest period under raw unattended, writing a log; return exit code and log path."""
+    logs = Path(logs) if logs is not None else Path(outputs) / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    stamp = f"{now():%Y%m%dT%H%M%S}"
+    try:
+        period = latest_period(raw)
+    except KlkError as exc:
+        log = logs / f"{stamp}.log"
+        log.write_text(f"{now().isoformat()} klk scheduled: {exc}\n", encoding="utf-8")
+        return exc.exit_code, log
+    log = logs / f"{period}-{stamp}.log"
+    with open(log, "w", encoding="utf-8") as handle:
+
+        def write(text: str) -> None:
+            handle.write(f"{now().isoformat()} {text}\n")
+            handle.flush()
+
+        write(f"klk scheduled: period {period} från {raw}, python {sys.executable}")
+        result = run_period(period, raw=raw, outputs=outputs, say=write, **options)
+        write(("OK " if result.ok else f"FEL (kod {result.exit_code}) ") + result.message)
+    return result.exit_code, log

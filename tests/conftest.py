@@ -1,0 +1,25 @@
+"""Shared, expensive fixtures: one real period run that several test modules read."""
+
+import shutil
+
+import pytest
+
+from klk_analysis import runner
+from tests.workbooks import SHIPPED
+
+
+@pytest.fixture(scope="session")
+def period_run(tmp_path_factory):
+    """Run 2022-03 from a copy of the shipped workbook once; return the RunResult."""
+    base = tmp_path_factory.mktemp("run")
+    raw = base / "raw" / "2022-03"
+    raw.mkdir(parents=True)
+    shutil.copy(SHIPPED, raw / SHIPPED.name)
+    result = runner.run_period(
+        "2022-03",
+        raw=base / "raw",
+        outputs=base / "outputs",
+        processed=base / "processed",
+    )
+    assert result.exit_code == 0, result.message
+    return result

@@ -1,0 +1,204 @@
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from klk_analysis import runner
+from klk_analysis.cli import main
+from klk_analysis.errors import UnusableInputError
+from tests.workbooks import DR_HEADER, DR_ROWS, RR_HEADER, SHIPPED, source_workbook
+
+
+def _april(header):
+    return [h.replace("Mar", "Apr").replace("mars", "april") for h in header]
+
+
+def _inconsistent(path):
+    rows = [list(r) for r in DR_ROWS]
+    rows[5][2] = -3.5  # a unit's deviation with the wrong sign: the total no longer adds up
+    return source_workbook(path, dr_rows=rows)
+
+
+def _snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_run_writes_report_notebooks_tables_figures_and_manifest(period_run):
+    out = period_run.out_dir
+    names = {p.name for p in out.iterdir()}
+    assert {"rapport.html", "manifest.json", "tabeller", "figurer"} <= names
+    assert {"01_las_och_kontrollera.ipynb", "02_rapport.ipynb"} <= names
+    assert (out / "figurer" / "budgetavvikelse_per_enhet.png").read_bytes()[:4] == b"\x89PNG"
+    # Source document, Resultaträkning: Summa INTÄKTER 115,9 132,0 126,1 5,9 504,5 0,0.
+    csv = (out / "tabeller" / "resultatrakning.csv").read_text(encoding="utf-8-sig")
+    assert "Summa INTÄKTER;115,9;132,0;126,1;5,9;504,5;0,0" in csv.splitlines()
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".2022-03-")]
+    assert oct(out.stat().st_mode & 0o777) != oct(0o700)
+
+
+def test_executed_notebooks_record_the_run_without_errors(period_run):
+    book = nbformat.read(period_run.out_dir / "02_rapport.ipynb", as_version=4)
+    assert book.metadata.papermill.parameters.period == "2022-03"
+    assert not [c for c in book.cells if c.get("outputs") and c.outputs[0].output_type == "error"]
+
+
+def test_manifest_names_the_inputs_hash_parameters_and_findings(period_run):
+    manifest = json.loads((period_run.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"][0]["sha256"] == hashlib.sha256(SHIPPED.read_bytes()).hexdigest()
+    assert manifest["parameters"]["period"] == "2022-03"
+    assert manifest["parameters"]["tolerance"] == 0.2
+    assert manifest["parameters"]["output_dir"] == str(period_run.out_dir.resolve())
+    # The shipped workbook has six rounding differences and nothing worse (see test_cli).
+    assert manifest["findings"] == {"error": 0, "warning": 0, "info": 6}
+    assert manifest["board"] == "Kommunstyrelsen"
+    assert [n["name"] for n in manifest["notebooks"]] == list(runner.RUN_NOTEBOOKS)
+    assert all(n["seconds"] > 0 for n in manifest["notebooks"])
+    assert manifest["package_version"] == "0.1.0"
+    assert set(manifest["git"]) == {"commit", "changed"}
+    assert manifest["started"] <= manifest["finished"]
+
+
+def test_run_also_writes_processed_tables(period_run):
+    processed = period_run.out_dir.parents[1] / "processed" / "2022-03"
+    assert (processed / "resultatrakning.parquet").exists()
+
+
+def test_inconsistent_or_unusable_input_leaves_the_earlier_report_byte_for_byte(
+    period_run, tmp_path
+):
+    out = tmp_path / "2022-03"
+    shutil.copytree(period_run.out_dir, out)
+    before = _snapshot(out)
+    bad = _inconsistent(tmp_path / "fel.xlsx")
+    result = runner.run_period("2022-03", workbook=bad, out_dir=out)
+    assert result.exit_code == 1
+    assert "Summa Kommunstyrelsen" in result.message and "orörd" in result.message
+    empty = tmp_path / "tom.xlsx"
+    empty.write_bytes(b"")
+    assert runner.run_period("2022-03", workbook=empty, out_dir=out).exit_code == 2
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".2022-03.lock",
+        "2022-03",
+        "fel.xlsx",
+        "tom.xlsx",
+    ]
+
+
+def test_failed_notebook_is_kept_where_the_message_says_and_report_untouched(period_run, tmp_path):
+    out = tmp_path / "2022-03"
+    shutil.copytree(period_run.out_dir, out)
+    before = _snapshot(out)
+    failing = tmp_path / "trasig.ipynb"
+    cells = [
+        nbformat.v4.new_code_cell('period: str = "2022-03"'),
+        nbformat.v4.new_code_cell("1 / 0"),
+    ]
+    cells[0].metadata["tags"] = ["parameters"]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), failing)
+    result = runner.run_period("2022-03", workbook=SHIPPED, out_dir=out, notebooks=(failing,))
+    assert result.exit_code == 3
+    assert "ZeroDivisionError" in result.message
+    assert str(result.failed_dir) in result.message
+    assert result.failed_dir.parent == tmp_path / "failed"
+    assert (result.failed_dir / "trasig.ipynb").exists()
+    assert _snapshot(out) == before
+
+
+def test_batch_with_one_bad_period_still_produces_the_others(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    (raw / "2022-04").mkdir(parents=True)
+    (raw / "2022-05").mkdir()
+    source_workbook(
+        raw / "2022-04" / "april.xlsx", rr_header=_april(RR_HEADER), dr_header=_april(DR_HEADER)
+    )
+    _inconsistent(raw / "2022-05" / "maj.xlsx")
+    argv = ["run", "--all", "--raw", str(raw), "--outputs", str(tmp_path / "out")]
+    code = main([*argv, "--processed", str(tmp_path / "processed"), "--jobs", "2"])
+    out = capsys.readouterr().out
+    assert code == 2
+    assert (tmp_path / "out" / "2022-04" / "rapport.html").exists()
+    assert not (tmp_path / "out" / "2022-05").exists()
+    lines = out.splitlines()
+    assert any(line.startswith("2022-04") and "klar" in line for line in lines)
+    assert any(line.startswith("2022-05") and "fel (2)" in line for line in lines)
+    assert "1 av 2 perioder klara." in out
+    assert any(line.startswith("[2/2]") for line in lines)
+
+
+def test_periods_and_workbooks_are_found_under_raw(tmp_path):
+    for name in ("2021-12", "2022-03", "anteckningar"):
+        (tmp_path / name).mkdir()
+    assert runner.raw_periods(tmp_path) == ["2021-12", "2022-03"]
+    assert runner.latest_period(tmp_path) == "2022-03"
+    (tmp_path / "2022-03" / "a.xlsx").write_bytes(b"")
+    (tmp_path / "2022-03" / "~$a.xlsx").write_bytes(b"")
+    assert runner.find_workbook(tmp_path, "2022-03").name == "a.xlsx"
+    (tmp_path / "2022-03" / "b.xlsx").write_bytes(b"")
+    with pytest.raises(UnusableInputError, match=r"hittade 2 arbetsböcker \(a.xlsx, b.xlsx\)"):
+        runner.find_workbook(tmp_path, "2022-03")
+    with pytest.raises(UnusableInputError, match="inga periodmappar"):
+        runner.latest_period(tmp_path / "2021-12")
+
+
+def test_usage_errors_exit_2_with_a_sentence(tmp_path, capsys):
+    assert main(["run", "2022-13", "--outputs", str(tmp_path)]) == 2
+    assert "ÅÅÅÅ-MM" in capsys.readouterr().err
+    assert main(["run", "2022-03", "--raw", str(tmp_path), "--outputs", str(tmp_path)]) == 2
+    assert "mappen finns inte" in capsys.readouterr().err
+    assert main(["run", "--raw", str(tmp_path)]) == 2
+    assert main(["run", "2022-03", "2022-04", "--out", str(tmp_path)]) == 2
+
+
+def test_scheduled_command_line_runs_as_cron_would(tmp_path):
+    raw = tmp_path / "raw" / "2022-03"
+    raw.mkdir(parents=True)
+    shutil.copy(SHIPPED, raw / SHIPPED.name)
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    klk = Path(sys.executable).parent / "klk"
+    # cron: no terminal, no session, another working directory, a bare environment.
+    done = subprocess.run(
+        [
+            str(klk),
+            "scheduled",
+            "--raw",
+            str(tmp_path / "raw"),
+            "--outputs",
+            str(tmp_path / "out"),
+            "--processed",
+            str(tmp_path / "processed"),
+        ],
+        cwd=elsewhere,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": os.environ.get("HOME", str(tmp_path)),
+            "SHELL": "/bin/sh",
+        },
+        start_new_session=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    logs = list((tmp_path / "out" / "logs").glob("2022-03-*.log"))
+    assert len(logs) == 1
+    log = logs[0].read_text(encoding="utf-8")
+    assert "OK klar" in log and str(logs[0]) in done.stdout
+    assert (tmp_path / "out" / "2022-03" / "rapport.html").exists()
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_scheduled_without_periods_logs_the_reason_and_exits_2(tmp_path):
+    code, log = runner.scheduled(raw=tmp_path / "raw", outputs=tmp_path / "out")
+    assert code == 2
+    assert log.parent == tmp_path / "out" / "logs"
+    assert "inga periodmappar" in log.read_text(encoding="utf-8")

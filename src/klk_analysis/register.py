@@ -265,19 +265,22 @@ class ForecastRun:
     register: pd.DataFrame
     accuracy: pd.DataFrame
     bias: pd.DataFrame
-    workbook: Path
+    workbook: Path | None
 
 
 def forecast_run(
     tidy: pd.DataFrame,
     board: str,
     register_path: Path | str,
-    output_dir: Path | str,
+    output_dir: Path | str | None = None,
     history: pd.DataFrame | None = None,
     threshold: float = DEFAULT_THRESHOLD_MNKR,
     profile_years: int = 1,
 ) -> ForecastRun:
-    """Project the year, record the forecasts in the register and score them at December."""
+    """Project the year, record the forecasts in the register and score them at December.
+
+    With an output_dir, the projections are also written to output_dir/tabeller/prognos.xlsx.
+    """
     before = read_register(register_path)
     past = combined_history(history if history is not None else empty_history(), before, board)
     frame = projections(tidy, past, threshold, profile_years)
@@ -294,5 +297,5 @@ def forecast_run(
         register=register,
         accuracy=scored,
         bias=bias(scored_all),
-        workbook=write_forecast_xlsx(frame, output_dir),
+        workbook=None if output_dir is None else write_forecast_xlsx(frame, output_dir),
     )

@@ -264,8 +264,11 @@ class ForecastRun:
     sentences: list[str]
     register: pd.DataFrame
     accuracy: pd.DataFrame
+    all_accuracy: pd.DataFrame
     bias: pd.DataFrame
     workbook: Path | None
+    board: str
+    threshold: float
 
 
 def forecast_run(
@@ -296,6 +299,9 @@ def forecast_run(
         sentences=flag_sentences(frame),
         register=register,
         accuracy=scored,
+        all_accuracy=scored_all,
         bias=bias(scored_all),
         workbook=None if output_dir is None else write_forecast_xlsx(frame, output_dir),
+        board=board,
+        threshold=threshold,
     )

@@ -22,6 +22,7 @@ from klk_analysis.forecasts import (
     METHOD_IDS,
     METHODS,
     TABLE_NAMES,
+    TABLES,
     flag_sentences,
     forecast_table,
     projections,
@@ -135,8 +136,12 @@ def accuracy(register: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
     ).dropna(subset=["forecast"])
     return (
         long.merge(outcomes(register), on=["board", "year", "table", "key"], how="inner")
-        .assign(error=lambda d: d["outcome"] - d["forecast"])
-        .sort_values(["board", "year", "table", "order", "method", "month"], kind="stable")
+        .assign(
+            error=lambda d: d["outcome"] - d["forecast"],
+            rank=lambda d: d["table"].map({t: i for i, t in enumerate(TABLES)}),
+        )
+        .sort_values(["board", "year", "rank", "order", "method", "month"], kind="stable")
+        .drop(columns="rank")
         .reset_index(drop=True)
     )
 
@@ -155,7 +160,9 @@ def bias(scored: pd.DataFrame) -> pd.DataFrame:
             better_than_forecast=("error", lambda e: int((e > 0).sum())),
         )
         .reset_index()
-        .sort_values(["board", "table", "order", "method", "month"], kind="stable")
+        .assign(rank=lambda d: d["table"].map({t: i for i, t in enumerate(TABLES)}))
+        .sort_values(["board", "rank", "order", "method", "month"], kind="stable")
+        .drop(columns="rank")
         .reset_index(drop=True)
     )
 

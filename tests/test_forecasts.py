@@ -112,6 +112,9 @@ def test_sentence_for_the_shipped_result(shipped_projections):
     assert any(s.startswith("Prognosen för KLK Näringsliv, \u221250,9 ") for s in sentences)
     assert any(s.startswith("Prognosen för Kommunstyrelsen, \u2212458,5 ") for s in sentences)
     assert len(sentences) == (shipped_projections["flag"] != "").sum()
+    # After the result, the resultaträkning's lines come before the units.
+    assert sentences[1].startswith("Prognosen för övriga intäkter, +43,0 ")
+    assert sentences[-1].startswith("Prognosen för Kommunstyrelsen, ")
 
 
 def test_method_functions_on_hand_figures():

@@ -250,11 +250,12 @@ def subject(row: pd.Series) -> str:
 
 
 def flag_sentences(frame: pd.DataFrame) -> list[str]:
-    """Return a Swedish sentence for every flagged row, the result rows first."""
+    """Return a Swedish sentence for every flagged row: the result, the lines, then the units."""
     flagged = frame[frame["flag"] != ""]
-    flagged = flagged.assign(first=flagged["kind"] != "result").sort_values(
-        ["first", "table", "order"], kind="stable"
-    )
+    flagged = flagged.assign(
+        first=flagged["kind"] != "result",
+        rank=flagged["table"].map({t: i for i, t in enumerate(TABLES)}),
+    ).sort_values(["first", "rank", "order"], kind="stable")
     sentences = []
     for _, row in flagged.iterrows():
         chosen = method(row["nearest_method"])

@@ -3,7 +3,7 @@ import pytest
 from klk_analysis import report
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.periods import Period
-from tests.workbooks import DR_ROWS, SHIPPED, source_workbook
+from tests.workbooks import DR_ROWS, SHIPPED, kfn_workbook, source_workbook
 
 
 @pytest.fixture(scope="module")
@@ -29,20 +29,22 @@ def test_load_refuses_a_workbook_of_another_period():
 def test_period_text_and_title():
     assert report.period_text(Period(2022, 3)) == "januari\u2013mars 2022"
     assert report.period_text(Period(2023, 1)) == "januari 2023"
+    # The report is named by its period (see test_narrative for every kind).
     assert report.report_title("Kulturnämnden", Period(2022, 8)) == (
-        "Kulturnämnden: ekonomisk redovisning januari\u2013augusti 2022"
+        "Kulturnämndens delårsrapport 2, 2022"
     )
 
 
 def test_resultatrakning_table_as_printed(data):
     text = report.resultatrakning_table(data).html
-    assert "<caption>Resultaträkning januari–mars 2022, mnkr</caption>" in text
+    assert "<caption>Resultaträkning (belopp i mnkr)</caption>" in text
     assert '<th scope="col">Konto</th><th scope="col">Utfall Mar 2021</th>' in text
     # Personalkostnader −28,8 −29,1 −32,0 2,9 −118,5 2,9 as in the source document.
-    assert (
-        '<tr class="rad"><th scope="row">Personalkostnader</th><td>−28,8</td><td>−29,1</td>'
-        "<td>−32,0</td><td>2,9</td><td>−118,5</td><td>2,9</td></tr>"
-    ) in text
+    cells = "".join(
+        f'<td class="tal" style="text-align: right">{v}</td>'
+        for v in ("−28,8", "−29,1", "−32,0", "2,9", "−118,5", "2,9")
+    )
+    assert f'<tr class="rad"><th scope="row">Personalkostnader</th>{cells}</tr>' in text
     assert '<tr class="summa"><th scope="row">Summa KOSTNADER</th>' in text
 
 
@@ -52,7 +54,7 @@ def test_driftredovisning_table_escapes_labels(tmp_path):
     data = report.load("2022-03", source_workbook(tmp_path / "a.xlsx", dr_rows=rows))
     text = report.driftredovisning_table(data).html
     assert "Ledning &amp; &lt;stab&gt;" in text and "<stab>" not in text
-    assert "<td>−461,5</td>" in text
+    assert ">−461,5</td>" in text
 
 
 def test_findings_section_counts_and_lists(data):
@@ -62,22 +64,75 @@ def test_findings_section_counts_and_lists(data):
     assert repr(section).startswith("Avstämningen")
 
 
-def test_deviation_chart_is_an_embedded_figure_with_swedish_alt(data):
-    chart = report.deviation_chart(data)
-    assert chart.png[:4] == b"\x89PNG"
-    assert "KLK Ledning −0,1" in chart.alt and "KLK Näringsliv +3,5" in chart.alt
-    html = chart._repr_html_()
-    assert html.startswith('<figure class="diagram"><img src="data:image/png;base64,')
-    assert "<figcaption>Budgetavvikelse per enhet januari–mars 2022, mnkr</figcaption>" in html
+def test_summary_and_comments_are_escaped_paragraphs(data):
+    summary = report.summary(data).html
+    assert summary.startswith("<p>Kommunstyrelsens totala intäkter för 2022 budgeteras till")
+    assert summary.count("<p>") == 2
+    comments = report.comments(data).html
+    assert comments.startswith('<ul class="kommentarer"><li>Budgetavvikelsen för perioden')
+    assert comments.count("<li>") == 3
+
+
+def test_figures_embed_every_chart(data):
+    chart_list = report.economy_charts(data)
+    html = report.figures(chart_list).html
+    assert html.count('<figure class="diagram"><img src="data:image/png;base64,') == 4
+    assert "KLK Ledning −0,1" in chart_list[0].alt and "KLK Näringsliv +3,5" in chart_list[0].alt
 
 
 def test_write_outputs_writes_tables_and_figures(data, tmp_path):
-    chart = report.Chart("diagram", b"\x89PNG", "alt", "caption")
-    assert report.write_outputs(data, [chart], tmp_path) is None
+    chart_list = report.economy_charts(data)[:1]
+    assert report.write_outputs(data, chart_list, tmp_path) is None
     lines = (tmp_path / "tabeller" / "driftredovisning.csv").read_text("utf-8-sig").splitlines()
     assert lines[0] == (
         "Underliggande enheter;Budgetavvikelse Mar 2021;Budgetavvikelse Mar 2022;Budget 2022;"
         "Avvikelse Årsprognos mars"
     )
     assert "Summa Kommunstyrelsen;13,5;13,8;-461,5;3,0" in lines
-    assert (tmp_path / "figurer" / "diagram.png").read_bytes() == b"\x89PNG"
+    assert sorted(p.name for p in (tmp_path / "tabeller").iterdir()) == [
+        "driftredovisning.csv",
+        "driftredovisning.xlsx",
+        "resultatrakning.csv",
+        "resultatrakning.xlsx",
+    ]
+    assert sorted(p.name for p in (tmp_path / "figurer").iterdir()) == [
+        "budgetavvikelse_per_enhet.png",
+        "budgetavvikelse_per_enhet.svg",
+    ]
+
+
+def test_the_report_has_the_source_documents_sentences_in_its_order(period_run):
+    text = (period_run.out_dir / "rapport.html").read_text(encoding="utf-8")
+    first = (
+        "Kommunstyrelsens totala intäkter för 2022 budgeteras till 504,5 miljoner kronor. "
+        "Av dessa utgör driftram 461,5 miljoner kronor."
+    )
+    second = (
+        "Utfall för perioden januari – mars uppgår till +12,1 miljoner kronor att jämföra med "
+        "budgeterat resultat på helår 0. Prognos på helår uppgår till +3,0 miljoner kronor."
+    )
+    assert first in text and second in text
+    # Summary first, then the tables, the charts, the comments (the source's economy section).
+    order = [
+        text.index(first),
+        text.index("<caption>Resultaträkning"),
+        text.index("<caption>Driftredovisning"),
+        text.index('<figure class="diagram">'),
+        text.index('<ul class="kommentarer">'),
+    ]
+    assert order == sorted(order)
+    out = period_run.out_dir
+    assert (out / "tabeller" / "resultatrakning.xlsx").exists()
+    assert len(list((out / "figurer").glob("*.svg"))) == 4
+
+
+def test_another_board_and_period_gets_its_own_title_and_sentences(tmp_path):
+    data = report.load("2023-08", kfn_workbook(tmp_path / "kfn.xlsx"))
+    assert report.title(data).text == "Kultur- och fritidsnämndens delårsrapport 2, 2023"
+    assert "Ekonomi januari – augusti 2023." in report.title(data).html
+    # Worked by hand in tests/workbooks.py: revenue budget 273,0, driftram 225,0, result −7,6.
+    assert report.summary(data).text.startswith(
+        "Kultur- och fritidsnämndens totala intäkter för 2023 budgeteras till 273,0 miljoner "
+        "kronor. Av dessa utgör driftram 225,0 miljoner kronor. Utfall för perioden januari – "
+        "augusti uppgår till \u22127,6 miljoner kronor"
+    )

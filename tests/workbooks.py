@@ -77,3 +77,64 @@ def source_workbook(path: Path, rr_rows=None, dr_rows=None, rr_header=None, dr_h
             ),
         },
     )
+
+
+# A hand-made workbook for another board and period, with a negative result; every sum and
+# deviation adds up exactly. Annual budgets (årsprognos − avvikelse): Kommunersättning 225,0,
+# Summa INTÄKTER 273,0, Summa ÅRETS RESULTAT −2,0; the units' "Budget 2023" adds to −227,0.
+KFN_BOARD = "Kultur- och fritidsnämnden"
+KFN_RR_HEADER = [
+    "Konto",
+    "Utfall Aug 2022",
+    "Utfall Aug 2023",
+    "Budget Aug 2023",
+    "Budgetavvikelse Aug 2023",
+    "Årsprognos augusti",
+    "Avvikelse Årsprognos augusti",
+]
+KFN_RR_ROWS = [
+    ["Kommunersättning", 140.2, 150.0, 150.0, 0.0, 225.0, 0.0],
+    ["Övriga intäkter", 30.1, 28.4, 32.0, -3.6, 45.5, -2.5],
+    ["Summa INTÄKTER", 170.3, 178.4, 182.0, -3.6, 270.5, -2.5],
+    ["Personalkostnader", -95.0, -101.3, -98.0, -3.3, -152.0, -4.0],
+    ["- Lokalkostnader", -40.2, -44.6, -44.0, -0.6, -66.5, -0.5],
+    ["- Övriga kostnader", -38.0, -40.1, -41.0, 0.9, -60.0, 1.0],
+    ["Summa KOSTNADER", -173.2, -186.0, -183.0, -3.0, -278.5, -3.5],
+    ["Summa ÅRETS RESULTAT", -2.9, -7.6, -1.0, -6.6, -8.0, -6.0],
+]
+KFN_DR_HEADER = [
+    "Enhet",
+    "Budgetavvikelse Aug 2022",
+    "Budgetavvikelse Aug 2023",
+    "Budget 2023",
+    "Avvikelse Årsprognos augusti",
+]
+KFN_DR_ROWS = [
+    ["Kulturskolan", 0.8, -1.2, -40.0, -1.5],
+    ["Bibliotek", 0.3, 0.4, -55.0, 0.5],
+    ["Fritidsgårdar", -0.6, -2.1, -38.0, -2.0],
+    ["Idrottsanläggningar", -1.5, -3.7, -92.0, -3.0],
+    ["Nämnd och förvaltning", 0.1, 0.0, -2.0, 0.0],
+    ["Summa Kultur- och fritidsnämnden", -0.9, -6.6, -227.0, -6.0],
+]
+
+
+def kfn_workbook(path: Path) -> Path:
+    """Write the hand-made Kultur- och fritidsnämnden workbook for August 2023."""
+    return source_workbook(path, KFN_RR_ROWS, KFN_DR_ROWS, KFN_RR_HEADER, KFN_DR_HEADER)
+
+
+def source_document_words() -> list[str]:
+    """Figures and names of the source document that the package code must never contain."""
+    names = [r[0] for r in DR_ROWS] + ["Kommunstyrelse", "KLK", "Eskilstuna"]
+    figures = {v for r in RR_ROWS + DR_ROWS for v in r[1:] if abs(v) >= 10}
+    swedish = [f"{abs(v):.1f}".replace(".", ",") for v in figures]
+    return names + swedish + [f"{abs(v):.1f}" for v in figures] + ["504,5", "461,5", "12,1", "+3,0"]
+
+
+def package_text(*relative: str) -> str:
+    """Return the text of package files (paths under src/klk_analysis, globs allowed)."""
+    package = Path(__file__).resolve().parents[1] / "src" / "klk_analysis"
+    return "\n".join(
+        path.read_text(encoding="utf-8") for rel in relative for path in sorted(package.glob(rel))
+    )

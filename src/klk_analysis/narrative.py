@@ -3,13 +3,27 @@
 from functools import cache
 
 import jinja2
+import pandas as pd
 
-from klk_analysis.formatting import mnkr, number
-from klk_analysis.loading import board_genitive
+from klk_analysis.errors import UnusableInputError
+from klk_analysis.formatting import mnkr, number, rounded
+from klk_analysis.loading import Table, Workbook, board_genitive
+from klk_analysis.periods import MONTH_NAMES_SV, Period
+from klk_analysis.validation import Finding, annual_budget
+
+# Interim reports by the month they end with; other months are named by the month.
+REPORT_NAMES = {
+    3: "Delårsrapport 1",
+    4: "Delårsrapport 1",
+    8: "Delårsrapport 2",
+    12: "Årsredovisning",
+}
+LARGEST_LINES = 3
+_DASHES = "-\u2212\u2013\u2014•*· "
 
 
 def signed(value: float) -> str:
-    """Format an amount in mnkr with its sign, as the narrative prints it: +12,1, −1,6, 0."""
+    """Format an amount in mnkr with its sign, as the narrative prints it: +4,2, −0,7, 0."""
     text = mnkr(value, sign=True)
     return "0" if text == "0,0" else text
 
@@ -17,6 +31,33 @@ def signed(value: float) -> str:
 def percent(value: float, decimals: int = 1) -> str:
     """Format a percentage the Swedish way without a space before the sign: 1,9%."""
     return number(value, decimals) + "%"
+
+
+def series(items) -> str:
+    """Join words the Swedish way: "A", "A och B", "A, B och C"."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
+
+
+def period_span(period: Period) -> str:
+    """Name the months of the year to date: "januari – mars", or "januari" for January."""
+    if period.month == 1:
+        return MONTH_NAMES_SV[0]
+    return f"{MONTH_NAMES_SV[0]} \u2013 {period.month_name}"
+
+
+def report_name(period: Period) -> str:
+    """Name the report of a period: Delårsrapport 1 or 2, Årsredovisning, or the month."""
+    return REPORT_NAMES.get(period.month, period.month_name.capitalize())
+
+
+def report_title(board: str, period: Period) -> str:
+    """Title a board's report: "<nämndens> delårsrapport 1, <år>" or "... årsredovisning <år>"."""
+    name = report_name(period)
+    if period.month in REPORT_NAMES:
+        separator = ", " if name.startswith("Delårsrapport") else " "
+        return f"{board_genitive(board)} {name.lower()}{separator}{period.year}"
+    return f"{board_genitive(board)} månadsrapport {period.month_name} {period.year}"
 
 
 @cache
@@ -30,7 +71,9 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters.update(mnkr=mnkr, signed=signed, percent=percent, genitive=board_genitive)
+    env.filters.update(
+        mnkr=mnkr, signed=signed, percent=percent, genitive=board_genitive, series=series
+    )
     return env
 
 
@@ -38,3 +81,114 @@ def render(template: str, **context) -> str:
     """Render a text template with the given figures and return one paragraph of text."""
     text = environment().get_template(template).render(**context)
     return " ".join(text.split())
+
+
+def sentence_label(label: str) -> str:
+    """Return a line's label for a sentence: "- Övriga kostnader" → "övriga kostnader"."""
+    text = label.lstrip(_DASHES).strip()
+    # Lower the first letter only of ordinary words, never of abbreviations such as "IT-stöd".
+    return text[0].lower() + text[1:] if text[1:2].islower() else text
+
+
+def plain_label(label: str) -> str:
+    """Return a label as printed but without leading dashes or bullets."""
+    return label.lstrip(_DASHES).strip()
+
+
+def _row(table: Table, path, kind: str | None, words: tuple[str, ...], expected: str) -> int:
+    rows = table.rows
+    mask = pd.Series(True, index=rows.index) if kind is None else rows["kind"] == kind
+    mask &= rows["key"].map(lambda key: any(word in key for word in words))
+    found = rows.index[mask]
+    if not len(found):
+        raise UnusableInputError(
+            f"{path}, blad {table.sheet!r}: hittade ingen rad för {expected}. "
+            f"Förväntade en rad vars text innehåller {series(repr(w) for w in words)}."
+        )
+    return int(found[-1])
+
+
+def _column(table: Table, path, measure: str, year: int) -> str:
+    column = table.column(measure, year)
+    if column is None:
+        raise UnusableInputError(
+            f"{path}, blad {table.sheet!r}: ingen kolumn för {measure} {year}; "
+            f"hittade {series(repr(c.header) for c in table.columns)}."
+        )
+    return column.id
+
+
+def _nonzero(value: float) -> bool:
+    return rounded(value) != 0
+
+
+def _amounts(labels, values, name) -> list[dict]:
+    return [
+        {"name": name(label), "amount": float(value)}
+        for label, value in zip(labels, values, strict=True)
+        if _nonzero(value)
+    ]
+
+
+def _largest(rows: pd.DataFrame, column: str) -> list[dict]:
+    lines = rows[rows["kind"] == "line"]
+    order = lines[column].abs().sort_values(ascending=False, kind="stable").index
+    picked = lines.loc[order].head(LARGEST_LINES)
+    return _amounts(picked["label"], picked[column], sentence_label)
+
+
+def economy_context(workbook: Workbook, findings: list[Finding]) -> dict:
+    """Collect the figures and names the economy sentences need from a workbook and its checks."""
+    rr, dr, path = workbook.resultatrakning, workbook.driftredovisning, workbook.path
+    year = workbook.period.year
+    budgets = annual_budget(rr)
+    revenue = _row(rr, path, "sum", ("intäkter",), "summa intäkter")
+    ram = _row(rr, path, None, ("kommunersättning", "driftram"), "kommunersättning (driftram)")
+    result = _row(rr, path, "result", ("",), "årets resultat")
+    utfall = _column(rr, path, "utfall", year)
+    deviation = _column(rr, path, "budgetavvikelse", year)
+    forecast = _column(rr, path, "arsprognos", year)
+    forecast_deviation = _column(rr, path, "avvikelse_arsprognos", year)
+    units = dr.rows[dr.rows["kind"] == "line"]
+    unit_deviation = _column(dr, path, "avvikelse_arsprognos", year)
+    ranked = units.sort_values(unit_deviation, ascending=False, kind="stable")
+    positive = ranked[ranked[unit_deviation] > 0]
+    negative = ranked[ranked[unit_deviation] < 0].iloc[::-1]
+    budget_result = float(budgets.iloc[result])
+    infos = [f for f in findings if f.severity == "info"]
+    return {
+        "board": workbook.board,
+        "year": year,
+        "period_span": period_span(workbook.period),
+        "report_name": report_name(workbook.period),
+        "revenue_budget": float(budgets.iloc[revenue]),
+        "driftram": float(budgets.iloc[ram]),
+        "result": float(rr.rows[utfall].iloc[result]),
+        "budget_result": budget_result,
+        "budget_result_is_zero": not _nonzero(budget_result),
+        "forecast": float(rr.rows[forecast].iloc[result]),
+        "result_deviation": float(rr.rows[deviation].iloc[result]),
+        "forecast_deviation": float(rr.rows[forecast_deviation].iloc[result]),
+        "positive_units": _amounts(positive["label"], positive[unit_deviation], plain_label),
+        "negative_units": _amounts(negative["label"], negative[unit_deviation], plain_label),
+        "largest_budget_lines": _largest(rr.rows, deviation),
+        "largest_forecast_lines": _largest(rr.rows, forecast_deviation),
+        "errors": [f.message for f in findings if f.severity == "error"],
+        "warnings": [f.message for f in findings if f.severity == "warning"],
+        "rounding_count": len(infos),
+        "rounding_max": max((abs(f.printed - f.computed) for f in infos), default=0.0),
+    }
+
+
+def summary(context: dict) -> list[str]:
+    """Return the summary's paragraphs: the revenue budget and driftram, result and forecast."""
+    return [render("intakter.txt.j2", **context), render("resultat.txt.j2", **context)]
+
+
+def comments(context: dict) -> list[str]:
+    """Return the comments on result and forecast: deviations by line and unit, and the checks."""
+    return [
+        render("avvikelser_rader.txt.j2", **context),
+        render("prognos_enheter.txt.j2", **context),
+        render("kontroller.txt.j2", **context),
+    ]

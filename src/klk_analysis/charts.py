@@ -1,0 +1,383 @@
+"""Charts of the economy section, in Swedish, readable in grey and for colour-blind readers."""
+
+import base64
+import html
+import io
+import shutil
+import tempfile
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import Formatter, MaxNLocator
+
+from klk_analysis.errors import UnusableInputError
+from klk_analysis.formatting import mnkr, number, rounded
+from klk_analysis.loading import Workbook
+from klk_analysis.narrative import period_span, plain_label, render
+from klk_analysis.processed import replace_dir
+
+FIGURE_FOLDER = "figurer"
+DPI = 200
+HTML_DPI = 110
+# Okabe–Ito colours: told apart with every common colour-vision deficiency. Blue, orange and the
+# light grey of result bars also differ in lightness, so they stay apart in grey print; negative
+# bars and last year's bars are hatched as well.
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+SKY = "#56B4E9"
+GREY = "#D9D9D9"
+NEGATIVE_HATCH = "///"
+EDGE = "#1A1A1A"
+WIDTH = 8.0
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart ready to save or embed: file name, Swedish title, figure and text alternative."""
+
+    name: str
+    title: str
+    figure: Figure
+    alt: str
+
+    def _repr_html_(self) -> str:
+        # A notebook shows the chart as the report does: embedded PNG, text alternative, caption.
+        return figure_html(self)
+
+    def __repr__(self) -> str:
+        return self.title
+
+
+class SwedishFormatter(Formatter):
+    """Tick labels with a decimal comma, a true minus sign and no more decimals than needed."""
+
+    def __call__(self, x, pos=None):
+        return number(x, self._decimals([x]))
+
+    def format_ticks(self, values):
+        decimals = self._decimals(values)
+        return [number(v, decimals) for v in values]
+
+    @staticmethod
+    def _decimals(values) -> int:
+        return 0 if all(abs(v - round(v)) < 1e-9 for v in values) else 1
+
+
+def _axes(height: float):
+    figure = Figure(figsize=(WIDTH, height), layout="constrained")
+    ax = figure.add_subplot()
+    ax.spines[["top", "right"]].set_visible(False)
+    return figure, ax
+
+
+def _value_axis(axis, label: str = "mnkr") -> None:
+    axis.set_major_formatter(SwedishFormatter())
+    axis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 2.5, 5, 10]))
+    axis.set_label_text(label)
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
+
+
+def _is_negative(value: float) -> bool:
+    return rounded(value) < 0
+
+
+def _label_bars(ax, bars, values) -> None:
+    for bar, value in zip(bars, values, strict=True):
+        negative = _is_negative(value)
+        # A bar with a negative length starts at its base: its far end is the smaller edge.
+        ends = (bar.get_x(), bar.get_x() + bar.get_width())
+        ax.annotate(
+            mnkr(value, sign=True) if rounded(value) else "0,0",
+            (min(ends) if negative else max(ends), bar.get_y() + bar.get_height() / 2),
+            xytext=(-4 if negative else 4, 0),
+            textcoords="offset points",
+            ha="right" if negative else "left",
+            va="center",
+            fontsize=9,
+        )
+
+
+def _room(low: float, high: float, share: float = 0.16) -> tuple[float, float]:
+    # Bars stick to their base, so matplotlib's margins cannot make room for the value labels.
+    low, high = min(low, 0.0), max(high, 0.0)
+    pad = (high - low) * share or 1.0
+    # The zero side gets a little room too, for the labels of bars that end at zero.
+    return (low - (pad if low < 0 else pad / 4), high + (pad if high > 0 else pad / 4))
+
+
+def _deviation_chart(names, values, title, better, worse):
+    figure, ax = _axes(1.4 + 0.42 * len(values))
+    colours = [ORANGE if _is_negative(v) else BLUE for v in values]
+    hatches = [NEGATIVE_HATCH if _is_negative(v) else "" for v in values]
+    positions = range(len(values))
+    bars = ax.barh(positions, values, color=colours, hatch=hatches, edgecolor=EDGE)
+    ax.set_yticks(list(positions), [_wrap(n, 34) for n in names])
+    _label_bars(ax, bars, values)
+    ax.axvline(0, color=EDGE, linewidth=0.8)
+    ax.set_xlim(*_room(min(values, default=0.0), max(values, default=0.0), 0.2))
+    _value_axis(ax.xaxis)
+    ax.set_title(title, loc="left", fontsize=11)
+    figure.legend(
+        handles=[
+            Patch(facecolor=BLUE, edgecolor=EDGE, label=better),
+            Patch(facecolor=ORANGE, edgecolor=EDGE, hatch=NEGATIVE_HATCH, label=worse),
+        ],
+        loc="outside lower center",
+        ncols=3,
+        frameon=False,
+        fontsize=9,
+    )
+    return figure
+
+
+def _units(workbook: Workbook, measure: str) -> tuple[pd.DataFrame, str, float | None]:
+    dr = workbook.driftredovisning
+    column = dr.column(measure, workbook.period.year)
+    lines = dr.rows[dr.rows["kind"] == "line"]
+    ranked = lines.sort_values(column.id, ascending=False, kind="stable")
+    totals = dr.rows[dr.rows["kind"] != "line"]
+    total = float(totals[column.id].iloc[-1]) if len(totals) else None
+    return ranked, column.id, total
+
+
+def _unit_chart(workbook: Workbook, measure: str, name: str, template: str, words: dict) -> Chart:
+    ranked, column, total = _units(workbook, measure)
+    names = [plain_label(x) for x in ranked["label"]]
+    values = [float(v) for v in ranked[column]]
+    # Bars are drawn from the bottom up: reversed, the largest value ends up on top.
+    figure = _deviation_chart(
+        names[::-1], values[::-1], words["title"], words["better"], words["worse"]
+    )
+    items = [{"name": n, "amount": v} for n, v in zip(names, values, strict=True)]
+    alt = render(template, items=items, total=total, board=workbook.board, **words)
+    return Chart(name, words["title"], figure, alt)
+
+
+def unit_budget_deviation(workbook: Workbook) -> Chart:
+    """Chart the budget deviation per unit for the period, sorted, positive and negative apart."""
+    span, year = period_span(workbook.period), workbook.period.year
+    words = {
+        "title": f"Budgetavvikelse per enhet, {span} {year} (mnkr)",
+        "better": "Bättre än budget",
+        "worse": "Sämre än budget",
+    }
+    return _unit_chart(
+        workbook, "budgetavvikelse", "budgetavvikelse_per_enhet", "diagram_enheter.txt.j2", words
+    )
+
+
+def unit_forecast_deviation(workbook: Workbook) -> Chart:
+    """Chart the forecast deviation per unit (forecast minus annual budget), sorted."""
+    year = workbook.period.year
+    words = {
+        "title": f"Prognosavvikelse per enhet, helår {year}, prognos i "
+        f"{workbook.period.month_name} (mnkr)",
+        "better": "Bättre än årsbudget",
+        "worse": "Sämre än årsbudget",
+    }
+    return _unit_chart(
+        workbook,
+        "avvikelse_arsprognos",
+        "prognosavvikelse_per_enhet",
+        "diagram_enheter.txt.j2",
+        words,
+    )
+
+
+def bridge_steps(workbook: Workbook) -> pd.DataFrame:
+    """Return the bridge from budgeted to actual result: start, one step per line, end."""
+    rr, year = workbook.resultatrakning, workbook.period.year
+    budget = rr.column("budget", year).id
+    outcome = rr.column("utfall", year).id
+    deviation = rr.column("budgetavvikelse", year).id
+    results = rr.rows[rr.rows["kind"] == "result"]
+    if results.empty:
+        raise UnusableInputError(
+            f"{workbook.path}, blad {rr.sheet!r}: ingen resultatrad. Förväntade en rad som "
+            "'Summa ÅRETS RESULTAT' eller 'Årets resultat' att rita bryggan till."
+        )
+    result = results.iloc[-1]
+    lines = rr.rows[rr.rows["kind"] == "line"]
+    start, end = float(result[budget]), float(result[outcome])
+    steps = [("start", "Budgeterat resultat", start)]
+    steps += [
+        ("step", plain_label(x), float(v))
+        for x, v in zip(lines["label"], lines[deviation], strict=True)
+    ]
+    # Printed deviations are rounded: what they leave of the gap is shown, never hidden.
+    gap = (end - start) - sum(v for kind, _, v in steps if kind == "step")
+    if rounded(gap):
+        steps.append(("step", "Avrundning", gap))
+    steps.append(("end", "Resultat, utfall", end))
+    frame = pd.DataFrame(steps, columns=["kind", "label", "amount"])
+    running = frame["amount"].where(frame["kind"] == "step", 0).cumsum() + start
+    return frame.assign(
+        bottom=(running - frame["amount"]).where(frame["kind"] == "step", 0.0),
+        level=running.where(frame["kind"] != "end", end),
+    )
+
+
+def result_bridge(workbook: Workbook) -> Chart:
+    """Chart the bridge from the period's budgeted result to its actual result, line by line."""
+    span, year = period_span(workbook.period), workbook.period.year
+    title = f"Från budgeterat till verkligt resultat, {span} {year} (mnkr)"
+    steps = bridge_steps(workbook)
+    figure, ax = _axes(1.4 + 0.45 * len(steps))
+    step = steps["kind"] == "step"
+    negative = [_is_negative(v) for v in steps["amount"]]
+    colours = [
+        GREY if not s else (ORANGE if n else BLUE) for s, n in zip(step, negative, strict=True)
+    ]
+    hatches = [NEGATIVE_HATCH if s and n else "" for s, n in zip(step, negative, strict=True)]
+    # Read from the top down: the budgeted result first, the actual result last.
+    y = [len(steps) - 1 - i for i in range(len(steps))]
+    bars = ax.barh(
+        y,
+        steps["amount"],
+        left=steps["bottom"],
+        color=colours,
+        hatch=hatches,
+        edgecolor=EDGE,
+        height=0.6,
+    )
+    for i in range(len(steps) - 1):
+        level = steps["level"].iloc[i]
+        ax.plot([level, level], [y[i] - 0.3, y[i + 1] + 0.3], color=EDGE, linewidth=0.7)
+    _label_bars(ax, bars, list(steps["amount"]))
+    ax.axvline(0, color=EDGE, linewidth=0.8)
+    ax.set_yticks(y, [_wrap(t, 30) for t in steps["label"]])
+    edges = pd.concat([steps["bottom"], steps["bottom"] + steps["amount"]])
+    ax.set_xlim(*_room(edges.min(), edges.max(), 0.2))
+    _value_axis(ax.xaxis)
+    ax.set_title(title, loc="left", fontsize=11)
+    figure.legend(
+        handles=[
+            Patch(facecolor=GREY, edgecolor=EDGE, label="Resultat"),
+            Patch(facecolor=BLUE, edgecolor=EDGE, label="Bättre än budget"),
+            Patch(facecolor=ORANGE, edgecolor=EDGE, hatch=NEGATIVE_HATCH, label="Sämre än budget"),
+        ],
+        loc="outside lower center",
+        ncols=3,
+        frameon=False,
+        fontsize=9,
+    )
+    items = [
+        {"name": label, "amount": amount}
+        for label, amount in zip(steps["label"][step], steps["amount"][step], strict=True)
+    ]
+    alt = render(
+        "diagram_brygga.txt.j2",
+        title=title,
+        start=float(steps["amount"].iloc[0]),
+        end=float(steps["amount"].iloc[-1]),
+        items=items,
+    )
+    return Chart("resultatbrygga", title, figure, alt)
+
+
+def change_on_last_year(workbook: Workbook) -> Chart | None:
+    """Chart the period's outcome against the same period last year by line, or None."""
+    rr, year = workbook.resultatrakning, workbook.period.year
+    now, before = rr.column("utfall", year), rr.column("utfall", year - 1)
+    if now is None or before is None:
+        return None
+    span = period_span(workbook.period)
+    title = f"Utfall {span} {year} jämfört med samma period {year - 1} (mnkr)"
+    rows = rr.rows[rr.rows["kind"] != "sum"].iloc[::-1]
+    names = [_wrap(plain_label(x), 30) for x in rows["label"]]
+    figure, ax = _axes(1.4 + 0.62 * len(rows))
+    positions = range(len(rows))
+    height = 0.38
+    old = ax.barh(
+        [p + height / 2 for p in positions],
+        rows[before.id],
+        height=height,
+        color=SKY,
+        hatch="..",
+        edgecolor=EDGE,
+        label=f"{span.capitalize()} {year - 1}",
+    )
+    new = ax.barh(
+        [p - height / 2 for p in positions],
+        rows[now.id],
+        height=height,
+        color=BLUE,
+        edgecolor=EDGE,
+        label=f"{span.capitalize()} {year}",
+    )
+    _label_bars(ax, old, list(rows[before.id]))
+    _label_bars(ax, new, list(rows[now.id]))
+    ax.set_yticks(list(positions), names, fontsize=9)
+    ax.axvline(0, color=EDGE, linewidth=0.8)
+    both = pd.concat([rows[before.id], rows[now.id]])
+    ax.set_xlim(*_room(both.min(), both.max(), 0.22))
+    _value_axis(ax.xaxis)
+    ax.set_title(title, loc="left", fontsize=11)
+    figure.legend(loc="outside lower center", ncols=2, frameon=False, fontsize=9)
+    items = [
+        {"name": plain_label(label), "before": float(b), "now": float(n)}
+        for label, b, n in zip(rows["label"], rows[before.id], rows[now.id], strict=True)
+    ][::-1]
+    alt = render("diagram_jamforelse.txt.j2", title=title, items=items, year=year, span=span)
+    return Chart("jamforelse_foregaende_ar", title, figure, alt)
+
+
+def economy_charts(workbook: Workbook) -> list[Chart]:
+    """Return the economy section's charts in report order; a chart without data is left out."""
+    charts = [
+        unit_budget_deviation(workbook),
+        result_bridge(workbook),
+        change_on_last_year(workbook),
+        unit_forecast_deviation(workbook),
+    ]
+    return [c for c in charts if c is not None]
+
+
+def png_bytes(chart: Chart, dpi: int = DPI) -> bytes:
+    """Return the chart as PNG bytes."""
+    buffer = io.BytesIO()
+    chart.figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def figure_html(chart: Chart, dpi: int = HTML_DPI) -> str:
+    """Return an HTML <figure> with the chart as an embedded PNG, its text alternative and title."""
+    data = base64.b64encode(png_bytes(chart, dpi)).decode("ascii")
+    return (
+        '<figure class="diagram">'
+        f'<img src="data:image/png;base64,{data}" alt="{html.escape(chart.alt, quote=True)}" '
+        'style="max-width: 100%; height: auto">'
+        f"<figcaption>{html.escape(chart.title)}</figcaption>"
+        "</figure>"
+    )
+
+
+def save_chart(chart: Chart, folder: Path) -> list[Path]:
+    """Save a chart as PNG (200 dpi) and SVG in a folder and return the two files."""
+    folder = Path(folder)
+    png, svg = folder / f"{chart.name}.png", folder / f"{chart.name}.svg"
+    png.write_bytes(png_bytes(chart))
+    chart.figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    return [png, svg]
+
+
+def write_charts(charts: list[Chart], folder: Path) -> list[Path]:
+    """Write charts to folder/figurer/ as PNG and SVG, replacing the folder whole."""
+    target = Path(folder) / FIGURE_FOLDER
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{FIGURE_FOLDER}-", dir=target.parent))
+    names = []
+    try:
+        for chart in charts:
+            names += [p.name for p in save_chart(chart, staging)]
+        replace_dir(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [target / name for name in names]

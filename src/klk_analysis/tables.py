@@ -1,0 +1,157 @@
+"""The resultaträkning and the driftredovisning as printed: an HTML table and files to paste."""
+
+import csv
+import html
+import shutil
+import tempfile
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from klk_analysis.formatting import mnkr, number
+from klk_analysis.loading import Table, Workbook
+from klk_analysis.processed import replace_dir
+
+TITLES = {
+    "resultatrakning": "Resultaträkning",
+    "driftredovisning": "Driftredovisning – underliggande enheter",
+}
+SHEET_NAMES = {"resultatrakning": "Resultaträkning", "driftredovisning": "Driftredovisning"}
+# Used when the workbook leaves the label column's header empty: a header cell needs text.
+DEFAULT_LABEL_HEADERS = {"resultatrakning": "Konto", "driftredovisning": "Enhet"}
+UNIT_NOTE = "belopp i mnkr"
+TABLE_FOLDER = "tabeller"
+# Excel stores number formats in the en-US notation; Swedish Excel shows them with a decimal
+# comma and a space between thousands. The quoted U+2212 makes Excel print the same minus sign
+# as the report, so a table pasted into Word matches the HTML.
+XLSX_NUMBER_FORMAT = '#,##0.0;"\u2212"#,##0.0'
+# Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Classes the report's style sheet knows: sums and the result are printed in bold.
+ROW_CLASSES = {"line": "rad", "sum": "summa", "result": "summa resultat"}
+
+
+def label_header(table: Table) -> str:
+    """Return the header of the label column as printed, or a plain word when it is empty."""
+    return table.label_header or DEFAULT_LABEL_HEADERS.get(table.name, "Rad")
+
+
+def caption(table: Table) -> str:
+    """Return the table's caption: its title as in the source document and the unit."""
+    return f"{TITLES.get(table.name, table.sheet)} ({UNIT_NOTE})"
+
+
+def table_html(table: Table, title: str | None = None) -> str:
+    """Return the table as an accessible HTML fragment; every workbook text is escaped."""
+    esc = html.escape
+    head = "".join(f'<th scope="col">{esc(c.header)}</th>' for c in table.columns)
+    lines = [
+        '<table class="tabell">',
+        f"<caption>{esc(title or caption(table))}</caption>",
+        f'<thead><tr><th scope="col">{esc(label_header(table))}</th>{head}</tr></thead>',
+        "<tbody>",
+    ]
+    for _, row in table.rows.iterrows():
+        cells = "".join(
+            f'<td class="tal" style="text-align: right">{esc(mnkr(row[c.id]))}</td>'
+            for c in table.columns
+        )
+        kind = ROW_CLASSES.get(row["kind"], "rad")
+        lines.append(f'<tr class="{kind}"><th scope="row">{esc(row["label"])}</th>{cells}</tr>')
+    lines += ["</tbody>", "</table>"]
+    return "\n".join(lines)
+
+
+def tables_html(workbook: Workbook) -> str:
+    """Return both tables as HTML fragments, the resultaträkning first."""
+    return "\n".join(table_html(t) for t in (workbook.resultatrakning, workbook.driftredovisning))
+
+
+def is_formula_like(text: str) -> bool:
+    """Tell whether a spreadsheet would read this text as the start of a formula."""
+    return text.startswith(FORMULA_TRIGGERS)
+
+
+def csv_text(text: str) -> str:
+    """Return a text for a CSV cell, with OWASP's apostrophe before a formula-like start."""
+    return "'" + text if is_formula_like(text) else text
+
+
+def csv_number(value: float) -> str:
+    """Return an amount for a CSV cell that Swedish Excel reads as a number: -1301,9."""
+    # An ASCII hyphen and no thousands separator: Excel reads U+2212 or spaces as text.
+    return number(value, 1, minus="-")
+
+
+def write_csv(table: Table, path: Path) -> Path:
+    """Write a table as CSV for Swedish Excel: semicolons, decimal comma, UTF-8 with BOM."""
+    header = [label_header(table), *(c.header for c in table.columns)]
+    records = [
+        [row["label"], *(csv_number(row[c.id]) for c in table.columns)]
+        for _, row in table.rows.iterrows()
+    ]
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer.writerow([csv_text(h) for h in header])
+        for record in records:
+            writer.writerow([csv_text(record[0]), *record[1:]])
+    return Path(path)
+
+
+def _text_cell(cell, text: str) -> None:
+    # The string type keeps openpyxl from storing "=..." as a formula; Excel's quote prefix keeps
+    # a text that looks like a formula a text even when a user edits the cell, and is not shown.
+    cell.value = text
+    cell.data_type = "s"
+    if is_formula_like(text):
+        cell.quotePrefix = True
+
+
+def write_xlsx(table: Table, path: Path) -> Path:
+    """Write a table as an Excel file: a header row, the rows as printed, formatted numbers."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = SHEET_NAMES.get(table.name, table.name)[:31]
+    bold = Font(bold=True)
+    header = [label_header(table), *(c.header for c in table.columns)]
+    for col, text in enumerate(header, start=1):
+        cell = ws.cell(1, col)
+        _text_cell(cell, text)
+        cell.font = bold
+        if col > 1:
+            cell.alignment = Alignment(horizontal="right", wrap_text=True)
+    for offset, (_, row) in enumerate(table.rows.iterrows()):
+        excel_row = offset + 2
+        _text_cell(ws.cell(excel_row, 1), row["label"])
+        for col, column in enumerate(table.columns, start=2):
+            cell = ws.cell(excel_row, col, float(row[column.id]))
+            cell.number_format = XLSX_NUMBER_FORMAT
+        if row["kind"] != "line":
+            for col in range(1, len(header) + 1):
+                ws.cell(excel_row, col).font = bold
+    widest = max([len(label_header(table)), *(len(x) for x in table.rows["label"])])
+    ws.column_dimensions["A"].width = min(widest + 2, 60)
+    for col, column in enumerate(table.columns, start=2):
+        ws.column_dimensions[get_column_letter(col)].width = max(len(column.header) * 0.8, 10)
+    ws.freeze_panes = "B2"
+    book.save(path)
+    return Path(path)
+
+
+def write_tables(workbook: Workbook, folder: Path) -> list[Path]:
+    """Write both tables to folder/tabeller/ as .xlsx and .csv and return the files written."""
+    target = Path(folder) / TABLE_FOLDER
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Written beside the target and swapped in whole, so a failed run leaves the old files.
+    staging = Path(tempfile.mkdtemp(prefix=f".{TABLE_FOLDER}-", dir=target.parent))
+    names = []
+    try:
+        for table in (workbook.resultatrakning, workbook.driftredovisning):
+            names.append(write_xlsx(table, staging / f"{table.name}.xlsx").name)
+            names.append(write_csv(table, staging / f"{table.name}.csv").name)
+        replace_dir(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [target / name for name in names]

@@ -260,7 +260,7 @@ def test_method_note_says_what_cannot_be_computed(shipped_projections):
 
     assert method_note(shipped_projections.reset_index()) == (
         "Årsprognosen jämförs med beräkningar av helåret utifrån utfallet januari–mars: "
-        "resterande månader enligt budget, rak uppräkning av utfallet, tidigare års profil. "
+        "resterande månader enligt budget, rak uppräkning av utfallet och tidigare års profil. "
         "En rak uppräkning markeras som osäker före årets sista kvartal för kostnader och "
         "resultat, eftersom kostnader ofta kommer senare under året. Tidigare års profil kan "
         "inte beräknas eftersom det saknas utfall för tidigare år vid samma månad. "

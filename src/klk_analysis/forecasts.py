@@ -266,7 +266,7 @@ def flag_sentences(frame: pd.DataFrame) -> list[str]:
         )
         sentences.append(
             render(
-                "prognos_flagga.txt",
+                "prognos_flagga.txt.j2",
                 subject=subject(row),
                 forecast=row["arsprognos"],
                 direction=row["flag"],
@@ -285,7 +285,7 @@ def method_note(frame: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD_MNKR) 
     units = frame[(frame["table"] == "driftredovisning") & (frame["kind"] == "line")]
     month = int(frame["month"].iloc[0])
     return render(
-        "prognos_metoder.txt",
+        "prognos_metoder.txt.j2",
         month_name=MONTH_NAMES_SV[month - 1],
         methods=[m.label.lower() for m in METHODS],
         warn_early=month < LAST_QUARTER_START,

@@ -91,7 +91,7 @@ def row_kind(key: str) -> str:
 
 
 def board_genitive(board: str) -> str:
-    """Decline a board's name in the genitive: Kommunstyrelsen → Kommunstyrelsens."""
+    """Decline a board's name in the genitive: Tekniska nämnden → Tekniska nämndens."""
     return board if board[-1:] in ("s", "x", "z") else board + "s"
 
 

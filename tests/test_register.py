@@ -147,7 +147,7 @@ def test_accuracy_chart(register):
     figure = accuracy_chart(scored)
     assert isinstance(figure, Figure)
     axes = figure.axes[0]
-    assert axes.get_title() == "Prognossäkerhet för årets resultat"
+    assert axes.get_title("left") == "Prognossäkerhet för årets resultat"
     assert [t.get_text() for t in axes.get_xticklabels()] == ["2021", "2022"]
     assert axes.yaxis.get_major_formatter()(2.5, 0) == "2,5"
     assert axes.yaxis.get_major_formatter()(-2.5, 0) == "\u22122,5"

@@ -14,8 +14,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
+from klk_analysis.charts import (
+    BLUE,
+    EDGE,
+    GREY,
+    NEGATIVE_HATCH,
+    ORANGE,
+    SKY,
+    WIDTH,
+    SwedishFormatter,
+)
 from klk_analysis.forecasts import (
     DEFAULT_THRESHOLD_MNKR,
     FORECAST_LABEL,
@@ -28,7 +37,6 @@ from klk_analysis.forecasts import (
     projections,
     write_forecast_xlsx,
 )
-from klk_analysis.formatting import number
 from klk_analysis.history import empty_history
 from klk_analysis.narrative import signed
 from klk_analysis.periods import MONTH_NAMES_SV
@@ -38,6 +46,8 @@ ROW = ["table", "order", "key", "label", "kind"]
 FIGURES = ["utfall", "budgetavvikelse", "arsbudget", "arsprognos", *METHOD_IDS]
 COLUMNS = [*IDENTITY, "year", "month", *ROW, *FIGURES]
 FORECASTS = ("arsprognos", *METHOD_IDS)
+# Okabe–Ito colours as in the other charts, one per forecast month (March, August, ...).
+MONTH_COLOURS = (BLUE, ORANGE, SKY, GREY)
 FORECAST_NAMES = {"arsprognos": FORECAST_LABEL, **{m.id: m.label for m in METHODS}}
 
 
@@ -222,30 +232,43 @@ def accuracy_alt_text(scored: pd.DataFrame, method: str = "arsprognos") -> str:
 def accuracy_chart(scored: pd.DataFrame, method: str = "arsprognos") -> Figure:
     """Draw outcome − forecast for the year's result, per year and forecast month."""
     errors = _result_errors(scored, method)
-    figure = Figure(figsize=(7, 3.6), layout="constrained")
-    axes = figure.subplots()
+    figure = Figure(figsize=(WIDTH, 3.8), layout="constrained")
+    axes = figure.add_subplot()
     years = list(errors.index)
-    width = 0.8 / max(len(errors.columns), 1)
-    for i, month in enumerate(errors.columns):
-        positions = np.arange(len(years)) + (i - (len(errors.columns) - 1) / 2) * width
+    months = list(errors.columns)
+    # Narrow bars however few years there are: one wide slab reads as a filled area.
+    width = min(0.8 / max(len(months), 1), 0.3)
+    low = high = 0.0
+    for i, month in enumerate(months):
+        values = errors[month]
+        positions = np.arange(len(years)) + (i - (len(months) - 1) / 2) * width
         bars = axes.bar(
             positions,
-            errors[month].fillna(0),
+            values.fillna(0),
             width,
+            color=MONTH_COLOURS[i % len(MONTH_COLOURS)],
+            edgecolor=EDGE,
+            linewidth=0.6,
             label=f"Prognos i {MONTH_NAMES_SV[month - 1]}",
         )
+        for bar, value in zip(bars, values, strict=True):
+            if value < 0:
+                bar.set_hatch(NEGATIVE_HATCH)
         axes.bar_label(
-            bars, labels=[signed(v) if pd.notna(v) else "" for v in errors[month]], fontsize=8
+            bars, labels=[signed(v) if pd.notna(v) else "" for v in values], padding=2, fontsize=9
         )
-    axes.axhline(0, color="black", linewidth=0.8)
+        low, high = min(low, values.min()), max(high, values.max())
+    pad = (high - low) * 0.15 or 1.0
+    axes.set_ylim(low - pad if low < 0 else 0.0, high + pad if high > 0 else pad / 4)
+    axes.set_xlim(-0.6, max(len(years), 1) - 0.4)
+    axes.axhline(0, color=EDGE, linewidth=0.8)
     axes.set_xticks(np.arange(len(years)), [str(y) for y in years])
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, 1)))
+    axes.yaxis.set_major_formatter(SwedishFormatter())
     axes.set_ylabel("Utfall minus prognos, mnkr")
-    axes.set_title("Prognossäkerhet för årets resultat")
-    if len(errors.columns):
-        axes.legend(frameon=False)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
+    axes.set_title("Prognossäkerhet för årets resultat", loc="left")
+    if months:
+        axes.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    axes.spines[["top", "right"]].set_visible(False)
     return figure
 
 

@@ -23,3 +23,19 @@ def period_run(tmp_path_factory):
     )
     assert result.exit_code == 0, result.message
     return result
+
+
+@pytest.fixture(scope="session")
+def hostile_run(tmp_path_factory):
+    """Run 2022-03 once on a workbook with HTML and formula-like unit names; return its folder."""
+    from tests.badbooks import hostile_workbook
+
+    root = tmp_path_factory.mktemp("fientlig")
+    result = runner.run_period(
+        "2022-03",
+        workbook=hostile_workbook(root),
+        out_dir=root / "outputs" / "2022-03",
+        processed=root / "processed",
+    )
+    assert result.exit_code == 0, result.message
+    return result.out_dir

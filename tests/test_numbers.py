@@ -38,7 +38,21 @@ def test_empty_cells_are_none(empty):
 
 
 @pytest.mark.parametrize(
-    "bad", ["abc", "12 5", "1,2,3", "#REF!", "--1", "(-1,6)", True, float("nan"), "1 30,9", "5 %"]
+    "bad",
+    [
+        "abc",
+        "12 5",
+        "1,2,3",
+        "#REF!",
+        "--1",
+        "(-1,6)",
+        True,
+        float("nan"),
+        "1 30,9",
+        "5 %",
+        1e27,  # no finance figure: refused so that sums stay finite and printable
+        "−1 000 000 000 000 000",
+    ],
 )
 def test_non_amounts_are_refused(bad):
     with pytest.raises(AmountError):
@@ -59,3 +73,31 @@ def test_any_text_gives_a_number_none_or_amount_error(text):
     except AmountError:
         return
     assert result is None or math.isfinite(result)
+
+
+_SIGNS = st.sampled_from(
+    [("", 1), ("+", 1), ("-", -1), ("\u2212", -1), ("\u2013", -1), ("\u2014", -1), ("– ", -1)]
+)
+
+
+@st.composite
+def swedish_numbers(draw):
+    """An amount as a Swedish report or finance system may write it, with its value."""
+    whole = draw(st.integers(min_value=0, max_value=10**12))
+    decimals = draw(st.integers(min_value=0, max_value=3))
+    fraction = draw(st.integers(min_value=0, max_value=10**decimals - 1)) if decimals else 0
+    group = draw(st.sampled_from(["", " ", "\u00a0", "\u202f", "\u2009"]))
+    digits = f"{whole:,}".replace(",", group)
+    if decimals:
+        digits += draw(st.sampled_from([",", "."])) + str(fraction).zfill(decimals)
+    value = whole + fraction / 10**decimals
+    sign, factor = draw(_SIGNS)
+    text = f"({digits})" if factor < 0 and draw(st.booleans()) else sign + digits
+    pad = draw(st.sampled_from(["", " ", "\u00a0", "\t"]))
+    return pad + text + pad, factor * value
+
+
+@given(swedish_numbers())
+def test_every_swedish_written_amount_reads_back_to_its_value(case):
+    text, value = case
+    assert math.isclose(parse_amount(text), value, rel_tol=1e-12, abs_tol=1e-12)

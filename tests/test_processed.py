@@ -33,6 +33,25 @@ def test_rewrite_replaces_and_leaves_no_temporary_folders(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["2022-03"]
 
 
+def test_a_swap_killed_half_way_is_recovered(tmp_path):
+    from klk_analysis.processed import recover_dir, replace_dir
+
+    # Killed after the old folder was moved aside and before the new one was moved in.
+    target, old = tmp_path / "2022-03", tmp_path / ".2022-03.old"
+    old.mkdir()
+    (old / "rapport.html").write_text("förra")
+    recover_dir(target)
+    assert (target / "rapport.html").read_text() == "förra"
+    assert [p.name for p in tmp_path.iterdir()] == ["2022-03"]
+    recover_dir(target)  # nothing to do the second time
+    new = tmp_path / ".2022-03-abc"
+    new.mkdir()
+    (new / "rapport.html").write_text("ny")
+    replace_dir(new, target)
+    assert (target / "rapport.html").read_text() == "ny"
+    assert [p.name for p in tmp_path.iterdir()] == ["2022-03"]
+
+
 def test_replaced_folder_is_readable_like_any_other(tmp_path):
     target = write_processed(load_workbook(SHIPPED), tmp_path)
     assert target.stat().st_mode & 0o055 == 0o055  # group and others may read and enter

@@ -2,7 +2,7 @@ import pytest
 
 from klk_analysis.loading import load_workbook
 from klk_analysis.validation import count_by_severity, reconcile, sum_parts
-from tests.workbooks import DR_ROWS, RR_ROWS, SHIPPED, source_workbook
+from tests.workbooks import DR_ROWS, RR_ROWS, SHIPPED, make_workbook, sheet, source_workbook
 
 
 def test_shipped_workbook_has_only_the_source_documents_rounding_gaps():
@@ -78,6 +78,56 @@ def test_sum_parts_sections_and_result():
     rows = pd.DataFrame({"kind": ["line", "line", "sum", "line", "sum", "result"]})
     assert sum_parts(rows) == {2: [0, 1], 4: [3], 5: [2, 4]}
     assert sum_parts(pd.DataFrame({"kind": ["line", "line", "sum"]})) == {2: [0, 1]}
+
+
+def _thousandfold(rows):
+    return [[r[0], *(round(v * 1000) for v in r[1:])] for r in rows]
+
+
+def test_tkr_labelled_mnkr_is_an_error_that_comes_first(tmp_path):
+    path = source_workbook(
+        tmp_path / "a.xlsx", rr_rows=_thousandfold(RR_ROWS), dr_rows=_thousandfold(DR_ROWS)
+    )
+    first = reconcile(load_workbook(path))[0]
+    assert (first.severity, first.check, first.table) == ("error", "enhet", "resultatrakning")
+    # The largest figure of the first column: Summa INTÄKTER, Utfall Mar 2021, 115,9 × 1 000.
+    assert "rad 'Summa INTÄKTER', cell B6: 115\u00a0900,0 mnkr är orimligt stort" in first.message
+    assert "ser ut att vara i tkr" in first.message
+
+
+def test_one_table_in_tkr_is_found_by_the_driftram(tmp_path):
+    # A small board: driftram 20,0 mnkr; the units' table in tkr (−20 000), under 50 000.
+    rr_header = ["Konto", "Utfall Mar 2022", "Budget Mar 2022", "Budgetavvikelse Mar 2022"]
+    rr_header += ["Årsprognos mars", "Avvikelse årsprognos mars"]
+    rr = [
+        ["Kommunersättning", 5.0, 5.0, 0.0, 20.0, 0.0],
+        ["Personalkostnader", -4.0, -5.0, 1.0, -19.0, 1.0],
+        ["Summa årets resultat", 1.0, 0.0, 1.0, 1.0, 1.0],
+    ]
+    dr_header = ["Enhet", "Budgetavvikelse Mar 2022", "Budget 2022", "Avvikelse årsprognos mars"]
+    dr = [["Enhet A", 1000, -20000, 1000], ["Summa Nämnden", 1000, -20000, 1000]]
+    path = make_workbook(
+        tmp_path / "a.xlsx",
+        {
+            "Resultaträkning": sheet("RR", rr_header, rr),
+            "Driftredovisning": sheet("DR", dr_header, dr),
+        },
+    )
+    units = [f for f in reconcile(load_workbook(path)) if f.check == "enhet"]
+    assert [(f.severity, f.table) for f in units] == [("error", "driftredovisning")]
+    # −20 000 against the driftram 20,0: a factor 1 000.
+    assert "faktor 1\u00a0000,0" in units[0].message
+    assert "driftredovisningen ser ut att vara i tkr" in units[0].message
+
+
+def test_a_table_in_tkr_gets_one_unit_finding(tmp_path):
+    path = source_workbook(tmp_path / "a.xlsx", dr_rows=_thousandfold(DR_ROWS))
+    units = [f for f in reconcile(load_workbook(path)) if f.check == "enhet"]
+    assert [f.table for f in units] == ["driftredovisning"]
+
+
+def test_the_source_document_is_plausible():
+    assert not [f for f in reconcile(load_workbook(SHIPPED)) if f.check == "enhet"]
 
 
 def test_raise_for_errors_names_the_first_error_and_counts_the_rest():

@@ -26,6 +26,7 @@ def _check(args) -> int:
                 "board": workbook.board,
                 "tolerance": args.tolerance,
                 "counts": counts,
+                "has_macros": workbook.has_macros,
                 "findings": [f.as_dict() for f in findings],
             },
             sys.stdout,
@@ -35,6 +36,10 @@ def _check(args) -> int:
         print()
     else:
         print(f"{workbook.path}: {workbook.board}, period {workbook.period}")
+        if workbook.has_macros:
+            print(
+                "INFO: arbetsboken innehåller makron (VBA); de har inte körts, bara värdena lästs."
+            )
         for finding in findings:
             print(f"{LABELS_SV[finding.severity]}: {finding.message}")
         print(

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+from defusedxml import DefusedXmlException
 from openpyxl.utils import get_column_letter
 
 from klk_analysis.errors import UnusableInputError, cell_error
 from klk_analysis.numbers import AmountError, parse_amount
 from klk_analysis.periods import ColumnHeader, Period, parse_header
+from klk_analysis.screening import screen_workbook_file
 
 HEADER_SEARCH_ROWS = 30
 # Measures that describe the whole year; the others run from January to the period's month.
@@ -74,6 +76,7 @@ class Workbook:
     resultatrakning: Table
     driftredovisning: Table
     skipped_rows: tuple[str, ...] = field(default=())
+    has_macros: bool = False
 
 
 def normalise_label(text: str) -> str:
@@ -95,22 +98,40 @@ def board_genitive(board: str) -> str:
     return board if board[-1:] in ("s", "x", "z") else board + "s"
 
 
+def _defused(exc: BaseException | None) -> DefusedXmlException | None:
+    while exc is not None and not isinstance(exc, DefusedXmlException):
+        exc = exc.__cause__ or exc.__context__
+    return exc
+
+
+def _open(path: Path, data_only: bool = True) -> openpyxl.Workbook:
+    try:
+        # keep_vba=False: macros in an .xlsm are neither kept nor run, only the values are read.
+        return openpyxl.load_workbook(path, data_only=data_only, keep_vba=False)
+    except Exception as exc:  # openpyxl raises many types for broken files, and wraps them
+        if (defused := _defused(exc)) is not None:
+            raise UnusableInputError(
+                f"{path}: arbetsbokens XML innehåller otillåtna konstruktioner "
+                f"({type(defused).__name__}: entiteter eller DTD), som Excel aldrig skriver och "
+                "som kan användas för att angripa den som läser. Filen öppnas inte."
+            ) from None
+        if isinstance(exc, zipfile.BadZipFile | OSError | KeyError | ValueError | TypeError):
+            raise UnusableInputError(
+                f"{path}: kan inte läsas som en Excel-arbetsbok (.xlsx): {type(exc).__name__}. "
+                "Förväntade en arbetsbok sparad i Excel-format .xlsx."
+            ) from None
+        raise UnusableInputError(
+            f"{path}: kan inte läsas som en Excel-arbetsbok (.xlsx): {exc}"
+        ) from None
+
+
 def open_workbook(path: Path) -> openpyxl.Workbook:
     """Open a workbook for its cached values, or raise an error that says why it cannot be used."""
     path = Path(path)
     if not path.is_file():
         raise UnusableInputError(f"{path}: filen finns inte.")
-    try:
-        return openpyxl.load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
-        raise UnusableInputError(
-            f"{path}: kan inte läsas som en Excel-arbetsbok (.xlsx): {type(exc).__name__}. "
-            "Förväntade en arbetsbok sparad i Excel-format .xlsx."
-        ) from None
-    except Exception as exc:  # openpyxl raises its own types for many broken files
-        raise UnusableInputError(
-            f"{path}: kan inte läsas som en Excel-arbetsbok (.xlsx): {exc}"
-        ) from None
+    screen_workbook_file(path)
+    return _open(path)
 
 
 def find_sheet(book, path: Path, wanted: str):
@@ -140,11 +161,33 @@ def _find_header_row(ws, path: Path) -> tuple[int, dict[int, ColumnHeader]]:
         headers = {c.column: h for c in row if (h := parse_header(c.value)) is not None}
         if len(headers) >= 2:
             return row[0].row, headers
+    merged = [str(r) for r in ws.merged_cells.ranges if r.min_row <= HEADER_SEARCH_ROWS]
+    hint = (
+        f" Bladet har sammanslagna celler ({', '.join(merged[:3])}): rubriker delade på två rader "
+        "läses inte, skriv hela rubriken i varje kolumns cell på en rad."
+        if merged
+        else ""
+    )
     raise UnusableInputError(
         f"{path}, blad {ws.title!r}: hittade ingen rubrikrad bland de första "
         f"{HEADER_SEARCH_ROWS} raderna. Förväntade en rad med kolumnrubriker som "
         "'Utfall Mar 2022', 'Budget Mar 2022', 'Budgetavvikelse Mar 2022', 'Årsprognos mars'."
+        + hint
     )
+
+
+def _refuse_merged_headers(ws, path: Path, header_row: int, headers: dict) -> None:
+    """A header merged over several columns leaves the others without one: say so, don't guess."""
+    for merged in ws.merged_cells.ranges:
+        spans_row = merged.min_row <= header_row <= merged.max_row
+        if spans_row and merged.min_col < merged.max_col and merged.min_col in headers:
+            ref = f"{get_column_letter(merged.min_col)}{header_row}"
+            raise UnusableInputError(
+                f"{path}, blad {ws.title!r}, cell {ref}: rubriken "
+                f"{ws.cell(header_row, merged.min_col).value!r} är sammanslagen över {merged}. "
+                "Förväntade en rubrik i varje kolumn; dela upp de sammanslagna cellerna "
+                "(Start > Sammanfoga och centrera > Dela upp celler)."
+            )
 
 
 def _unit_scale(ws, header_row: int) -> float:
@@ -218,7 +261,7 @@ class _Formulas:
 
     def is_formula(self, sheet: str, ref: str) -> bool:
         if self._book is None:
-            self._book = openpyxl.load_workbook(self.path, data_only=False)
+            self._book = _open(self.path, data_only=False)
         value = self._book[sheet][ref].value
         return isinstance(value, str) and value.startswith("=")
 
@@ -229,6 +272,7 @@ def read_table(book, path: Path, name: str, formulas: _Formulas | None = None) -
     formulas = formulas or _Formulas(path)
     ws = find_sheet(book, path, spec["sheet"])
     header_row, headers = _find_header_row(ws, path)
+    _refuse_merged_headers(ws, path, header_row, headers)
     period = _table_period(path, ws, headers, header_row)
     columns = _columns(path, ws, headers, header_row, period)
     present = {c.measure for c in columns}
@@ -271,6 +315,9 @@ def read_table(book, path: Path, name: str, formulas: _Formulas | None = None) -
             continue  # blank row, heading or footnote
         if not label:
             ref = f"{get_column_letter(label_col)}{row[0].row}"
+            if raw_label is None and formulas.is_formula(ws.title, ref):
+                # A text starting with "=" was typed and stored as a formula Excel never ran.
+                raw_label = "en formel utan sparat värde"
             raise cell_error(path, ws.title, ref, raw_label, "en radtext till beloppen på raden")
         if empty:
             ref = empty[0]
@@ -304,7 +351,10 @@ def read_table(book, path: Path, name: str, formulas: _Formulas | None = None) -
 def load_workbook(path: Path | str, board: str | None = None) -> Workbook:
     """Load and check the layout of a workbook with a resultaträkning and a driftredovisning."""
     path = Path(path)
-    book = open_workbook(path)
+    if not path.is_file():
+        raise UnusableInputError(f"{path}: filen finns inte.")
+    screening = screen_workbook_file(path)
+    book = _open(path)
     formulas = _Formulas(path)
     rr = read_table(book, path, "resultatrakning", formulas)
     dr = read_table(book, path, "driftredovisning", formulas)
@@ -322,7 +372,7 @@ def load_workbook(path: Path | str, board: str | None = None) -> Workbook:
             )
         label = sums["label"].iloc[-1]
         board = re.sub(r"^\s*(summa|totalt)\s+", "", label, flags=re.IGNORECASE).strip()
-    return Workbook(path, rr.period, board, rr, dr)
+    return Workbook(path, rr.period, board, rr, dr, has_macros=screening.has_macros)
 
 
 def tidy(workbook: Workbook) -> pd.DataFrame:

@@ -7,6 +7,8 @@ import re
 MINUS_SIGNS = "-\u2212\u2013\u2014"
 # Characters used between thousands: space, no-break space, narrow no-break space, thin space.
 GROUP_SPACES = " \u00a0\u202f\u2009"
+# No finance figure in any unit comes near this; refusing larger ones keeps every sum finite.
+MAX_AMOUNT = 1e15
 
 _DIGITS = re.compile(
     r"""^(?P<int>\d{1,3}(?:[ ]\d{3})+|\d+)   # 1 301 or 1301
@@ -28,7 +30,7 @@ def parse_amount(value: object) -> float | None:
         raise AmountError(value)
     if isinstance(value, int | float):
         number = float(value)
-        if not math.isfinite(number):
+        if not math.isfinite(number) or abs(number) >= MAX_AMOUNT:
             raise AmountError(value)
         return number
     if not isinstance(value, str):
@@ -54,4 +56,6 @@ def parse_amount(value: object) -> float | None:
     if match is None:
         raise AmountError(value)
     number = float(match["int"].replace(" ", "") + "." + (match["frac"] or "0"))
+    if number >= MAX_AMOUNT:
+        raise AmountError(value)
     return -number if negative else number

@@ -29,14 +29,23 @@ def write_processed(workbook: Workbook, root: Path) -> Path:
 
 def replace_dir(new: Path, target: Path) -> None:
     """Put a finished folder in place of target, keeping the old one until the new one is in."""
+    old = recover_dir(target)
     # mkdtemp makes folders only the owner can read; give the result the usual permissions.
     new.chmod(target.stat().st_mode & 0o7777 if target.exists() else 0o777 & ~_umask())
-    old = target.with_name(f".{target.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
     new.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def recover_dir(target: Path) -> Path:
+    """Put back the last good folder if a swap was killed half-way; return the aside name."""
+    old = target.with_name(f".{target.name}.old")
+    if old.is_dir() and not target.exists():
+        # Killed between replace_dir's two renames: the folder moved aside is the last good one.
+        old.rename(target)
+    return old
 
 
 def _umask() -> int:

@@ -5,6 +5,7 @@ of it succeeded, so a failed run never touches the last good report. Two runs on
 folder never interleave: the second waits for the first's lock.
 """
 
+import errno
 import hashlib
 import json
 import os
@@ -26,7 +27,7 @@ from klk_analysis.execution import describe_failure, ensure_kernel, execute_note
 from klk_analysis.formatting import number
 from klk_analysis.outputlock import output_lock
 from klk_analysis.periods import Period
-from klk_analysis.processed import replace_dir
+from klk_analysis.processed import recover_dir, replace_dir
 from klk_analysis.validation import DEFAULT_TOLERANCE, count_by_severity, raise_for_errors
 
 # The exploration notebook (03) is for JupyterLab; a period run records the check and the report.
@@ -194,13 +195,26 @@ def run_period(
             period, out_dir, exc.exit_code, f"{exc}{untouched}", time.perf_counter() - started
         )
     except OSError as exc:  # a full disk or a folder without write permission
+        untouched = f" {out_dir} är orörd." if out_dir.exists() else ""
         return RunResult(
             period,
             out_dir,
             RunFailedError.exit_code,
-            f"kunde inte skriva eller läsa {exc.filename or out_dir}: {exc.strerror or exc}.",
+            f"{write_problem(exc, out_dir)}{untouched}",
             time.perf_counter() - started,
         )
+
+
+def write_problem(exc: OSError, out_dir: Path) -> str:
+    """Say in Swedish why a run could not write: a full disk, a read-only folder, or else what."""
+    where = exc.filename or out_dir
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        why = "disken är full (eller kvoten slut); frigör utrymme och kör igen"
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        why = "mappen är skrivskyddad eller du saknar skrivrätt; välj en annan mapp med --out"
+    else:
+        why = exc.strerror or type(exc).__name__
+    return f"kunde inte skriva eller läsa {where}: {why}."
 
 
 def _run_locked(
@@ -210,6 +224,7 @@ def _run_locked(
     from klk_analysis.htmlexport import export_html
 
     started_at, t0 = started
+    recover_dir(out_dir)  # a run killed half-way through its swap: put the last report back
     workbook = (Path(workbook) if workbook is not None else find_workbook(raw, period)).resolve()
     say(f"{period}: läser och stämmer av {workbook}")
     data = report.load(period, workbook, board, tolerance)

@@ -10,6 +10,10 @@ from klk_analysis.formatting import mnkr
 from klk_analysis.loading import Table, Workbook
 
 DEFAULT_TOLERANCE = 0.2
+# The largest Swedish municipality's whole budget is under this, so no board's figure is larger.
+MAX_PLAUSIBLE_MNKR = 50_000.0
+# Driftram and the units' budgets a factor near 1 000 apart: one table is in tkr, one in mnkr.
+_TKR_FACTOR = (500.0, 2000.0)
 # Below this a gap is floating-point noise, not a difference a reader could see.
 _NOISE = 0.005
 
@@ -225,9 +229,78 @@ def check_between_tables(workbook: Workbook, tolerance: float) -> list[Finding]:
     return findings
 
 
+def _stated_unit(table: Table) -> str:
+    return "tkr" if table.unit_scale != 1.0 else "mnkr"
+
+
+def check_units(workbook: Workbook) -> list[Finding]:
+    """Flag figures that look like tkr labelled as mnkr: too large, or 1 000 times the driftram."""
+    findings = []
+    for table in (workbook.resultatrakning, workbook.driftredovisning):
+        for column in table.columns:
+            values = table.rows[column.id].abs()
+            if not (values > MAX_PLAUSIBLE_MNKR).any():
+                continue
+            pos = int(values.to_numpy().argmax())
+            printed = float(table.rows[column.id].iloc[pos])
+            label, row = table.rows["label"].iloc[pos], int(table.rows["excel_row"].iloc[pos])
+            findings.append(
+                Finding(
+                    "error",
+                    "enhet",
+                    table.name,
+                    label,
+                    column.header,
+                    round(printed, 6),
+                    None,
+                    f"{TABLE_NAMES_SV[table.name]}, rad {label!r}, cell {column.letter}{row}: "
+                    f"{mnkr(printed)} mnkr är orimligt stort för en nämnd (över "
+                    f"{mnkr(MAX_PLAUSIBLE_MNKR)} mnkr): siffrorna ser ut att vara i tkr fast "
+                    f"bladet anger {_stated_unit(table)}. Skriv 'Belopp i tkr' ovanför "
+                    "rubrikraden, eller dela beloppen med 1 000.",
+                )
+            )
+            break  # one finding per table: the whole table is in the wrong unit
+    rr, dr = workbook.resultatrakning, workbook.driftredovisning
+    ram_row = _row(rr, contains="kommunersättning")
+    ram_row = _row(rr, contains="driftram") if ram_row is None else ram_row
+    total = _row(dr, "result")
+    total = _row(dr, "sum") if total is None else total
+    rr_budget, dr_budget = annual_budget(rr), dr.column("arsbudget")
+    if any(x is None for x in (ram_row, total, rr_budget, dr_budget)):
+        return findings
+    ram, units = float(rr_budget.iloc[ram_row]), float(dr.rows[dr_budget.id].iloc[total])
+    if not ram or not units:
+        return findings
+    ratio = abs(units / ram)
+    low, high = _TKR_FACTOR
+    flagged = {f.table for f in findings}
+    for suspect, factor in ((dr, ratio), (rr, 1 / ratio)):
+        if low <= factor <= high and suspect.name not in flagged:
+            findings.append(
+                Finding(
+                    "error",
+                    "enhet",
+                    suspect.name,
+                    dr.rows["label"].iloc[total],
+                    dr_budget.header,
+                    round(units, 6),
+                    round(-ram, 6),
+                    f"{TABLE_NAMES_SV[suspect.name]}: enheternas årsbudget {mnkr(units)} och "
+                    f"driftramen {mnkr(ram)} i resultaträkningens rad "
+                    f"{rr.rows['label'].iloc[ram_row]!r} skiljer sig med en faktor "
+                    f"{mnkr(factor)}: {TABLE_NAMES_SV[suspect.name].lower()}en ser ut att vara "
+                    f"i tkr fast bladet anger {_stated_unit(suspect)}. Rätta enhetsraden "
+                    "('Belopp i tkr') ovanför rubrikraden.",
+                )
+            )
+    return findings
+
+
 def reconcile(workbook: Workbook, tolerance: float = DEFAULT_TOLERANCE) -> list[Finding]:
     """Run every check on a loaded workbook and return the findings, errors first."""
-    findings = []
+    # Unit findings first: when a table is in tkr they explain every other error.
+    findings = check_units(workbook)
     for table in (workbook.resultatrakning, workbook.driftredovisning):
         findings += check_sums(table, tolerance)
         findings += check_differences(table, tolerance)

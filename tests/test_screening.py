@@ -1,0 +1,55 @@
+import re
+import zipfile
+
+import pytest
+
+from klk_analysis import screening
+from klk_analysis.errors import UnusableInputError
+from klk_analysis.screening import Screening, screen_workbook_file
+from tests.badbooks import DR_PART, rezip, source
+
+
+def _sheet(rows: int, cells_per_row: int) -> bytes:
+    cells = "".join(f'<c r="A{i}"><v>1</v></c>' for i in range(cells_per_row))
+    body = "".join(f'<row r="{n}">{cells}</row>' for n in range(1, rows + 1))
+    return f'<worksheet><sheetData>{body}<rowBreaks count="0"/></sheetData></worksheet>'.encode()
+
+
+def test_a_good_workbook_passes(tmp_path):
+    assert screen_workbook_file(source(tmp_path)) == Screening(has_macros=False)
+
+
+@pytest.mark.parametrize("chunk", [1, 5, 16, 17, 33, 4096])
+def test_rows_and_cells_are_counted_exactly_across_chunk_edges(tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(screening, "_CHUNK", chunk)
+    path = tmp_path / "a.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("s.xml", _sheet(37, 3))
+    with zipfile.ZipFile(path) as archive:
+        # 37 rows of 3 cells; <rowBreaks> is not a row, and no <c> hides in it.
+        assert screening._count_rows_and_cells(archive, "s.xml") == (37, 111)
+
+
+def test_cell_limit_names_the_sheet(tmp_path, monkeypatch):
+    monkeypatch.setattr(screening, "MAX_CELLS", 100)
+    path = rezip(source(tmp_path), tmp_path / "b.xlsx", replace={DR_PART: _sheet(10, 4)})
+    with pytest.raises(UnusableInputError, match=r"fler än 100 celler.*'Driftredovisning'"):
+        screen_workbook_file(path)
+
+
+def test_unpacked_size_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(screening, "MAX_UNPACKED_BYTES", 1000)
+    with pytest.raises(UnusableInputError, match="packas upp till 0 MB"):
+        screen_workbook_file(source(tmp_path))
+
+
+def test_text_in_cp1252_is_recognised_as_text(tmp_path):
+    path = tmp_path / "a.xlsx"
+    path.write_bytes("Konto;Utfall\nKommunersättning;115,4\n".encode("cp1252"))
+    with pytest.raises(UnusableInputError, match="textfil"):
+        screen_workbook_file(path)
+
+
+def test_a_folder_or_unreadable_path_is_refused(tmp_path):
+    with pytest.raises(UnusableInputError, match=re.escape(str(tmp_path))):
+        screen_workbook_file(tmp_path)

@@ -75,6 +75,8 @@ def test_check_notebook_writes_processed_tables(executed):
 def test_report_notebook_writes_tables_and_figures(executed):
     assert (executed / "out" / "figurer" / "budgetavvikelse_per_enhet.png").exists()
     assert (executed / "out" / "tabeller" / "resultatrakning.csv").exists()
+    assert (executed / "out" / "tabeller" / "prognos.xlsx").exists()
+    assert (executed / "processed" / "prognosregister.parquet").exists()
 
 
 def test_exploration_notebook_drills_into_its_default_line(executed):

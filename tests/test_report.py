@@ -235,3 +235,79 @@ def test_another_board_with_organisation_sheets_gets_its_own_sentences(tmp_path)
     assert before.index('<h3 id="medarbetare">Medarbetare</h3>') < before.index(
         '<h3 id="processomrade-ekonomi">Ekonomi</h3>'
     )
+
+
+@pytest.fixture(scope="module")
+def forecast_runs(tmp_path_factory):
+    """The shipped March, then the same figures read as a December, through one register."""
+    from tests.workbooks import DR_HEADER, RR_HEADER
+
+    base = tmp_path_factory.mktemp("prognos")
+
+    def december(header):
+        return [h.replace("Mar", "Dec").replace("mars", "december") for h in header]
+
+    march = report.load("2022-03", SHIPPED)
+    march_run = report.forecasts(march, base)
+    year_end = source_workbook(
+        base / "dec.xlsx", rr_header=december(RR_HEADER), dr_header=december(DR_HEADER)
+    )
+    dec = report.load("2022-12", year_end)
+    return base, march, march_run, dec, report.forecasts(dec, base)
+
+
+def test_forecast_section_flags_the_shipped_result(forecast_runs):
+    base, march, run, _, _ = forecast_runs
+    text = report.forecast_text(run).html
+    assert (
+        "Prognosen för årets resultat, +3,0 miljoner kronor, ligger under vad utfallet hittills "
+        "pekar mot om resterande månader följer budget (+13,8 miljoner kronor)."
+    ) in text
+    cells = re.findall(
+        r'<th scope="row">Summa ÅRETS RESULTAT</th>(.*?)</tr>',
+        report.forecast_tables(run, march).html,
+    )[0]
+    # Utfall 12,1; årsbudget 0; budget method 13,8; run-rate 48,4; no history; årsprognos 3,0.
+    assert re.findall(r">([^<]*)</td>", cells) == [
+        "12,1",
+        "0,0",
+        "13,8",
+        "48,4",
+        "",
+        "3,0",
+        "Under beräkningarna",
+    ]
+    assert (base / "prognosregister.parquet").exists()
+
+
+def test_accuracy_waits_for_december(forecast_runs):
+    _, march, run, _, _ = forecast_runs
+    assert "redovisas i årsredovisningen" in report.accuracy_section(run, march).html
+    assert "från 1 period för Kommunstyrelsen" in report.accuracy_section(run, march).html
+    assert report.forecast_charts(run, march) == []
+
+
+def test_accuracy_at_december_from_the_register(forecast_runs, tmp_path):
+    _, _, _, dec, run = forecast_runs
+    section = report.accuracy_section(run, dec).html
+    # The result's outcome 12,1 against the March forecast +3,0.
+    assert "Prognosen i mars har i genomsnitt legat 9,1 miljoner kronor under årets resultat" in (
+        section
+    )
+    row = re.findall(r"Summa ÅRETS RESULTAT, prognos i mars</th>(.*?)</tr>", section)[0]
+    assert re.findall(r">([^<]*)</td>", row) == ["3,0", "12,1", "9,1"]
+    (chart,) = report.forecast_charts(run, dec)
+    assert "2022, prognos i mars: +9,1 mnkr" in chart.alt
+    report.write_outputs(dec, [chart], tmp_path, run)
+    assert (tmp_path / "tabeller" / "prognos.xlsx").exists()
+    assert (tmp_path / "tabeller" / "resultatrakning.xlsx").exists()
+    assert (tmp_path / "figurer" / "prognossakerhet.png").exists()
+
+
+def test_the_run_reports_the_forecast_and_updates_the_register(period_run):
+    text = (period_run.out_dir / "rapport.html").read_text(encoding="utf-8")
+    assert "ligger under vad utfallet hittills pekar mot om resterande månader följer budget" in (
+        text
+    )
+    assert (period_run.out_dir / "tabeller" / "prognos.xlsx").exists()
+    assert (period_run.out_dir.parents[1] / "processed" / "prognosregister.parquet").exists()

@@ -4,12 +4,30 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from klk_analysis import charts, narrative, organisation_html, paths, tables
 from klk_analysis.errors import UnusableInputError
+from klk_analysis.forecasts import (
+    DEFAULT_THRESHOLD_MNKR,
+    FORECAST_LABEL,
+    HEADERS,
+    METHOD_IDS,
+    method_note,
+    write_forecast_xlsx,
+)
 from klk_analysis.formatting import mnkr
-from klk_analysis.loading import Table, Workbook, load_workbook
+from klk_analysis.history import read_history
+from klk_analysis.loading import Table, Workbook, load_workbook, tidy
 from klk_analysis.organisation import Organisation, load_organisation
 from klk_analysis.periods import MONTH_NAMES_SV, Period
+from klk_analysis.register import (
+    ForecastRun,
+    accuracy_alt_text,
+    accuracy_chart,
+    accuracy_table,
+    forecast_run,
+)
 from klk_analysis.validation import DEFAULT_TOLERANCE, Finding, count_by_severity, reconcile
 
 TABLE_TITLES = {"resultatrakning": "Resultaträkning", "driftredovisning": "Driftredovisning"}
@@ -176,10 +194,18 @@ def figures(chart_list: list[charts.Chart]) -> Html:
     )
 
 
-def write_outputs(data: ReportData, chart_list: list[charts.Chart], output_dir: str | Path) -> None:
+def write_outputs(
+    data: ReportData,
+    chart_list: list[charts.Chart],
+    output_dir: str | Path,
+    forecast: ForecastRun | None = None,
+) -> None:
     """Write the tables to output_dir/tabeller/ (xlsx, csv) and the charts to figurer/."""
     folder = paths.resolve(output_dir)
     tables.write_tables(data.workbook, folder)
+    if forecast is not None:
+        # After write_tables, which replaces tabeller/ whole.
+        write_forecast_xlsx(forecast.projections, folder)
     charts.write_charts(chart_list, folder)
 
 
@@ -215,3 +241,128 @@ def after_economy(data: ReportData, org: Organisation) -> Html:
     """Return what follows the economy tables: the economy's commitments, internal control."""
     _before, after = organisation_html.split_at_economy(_sections(data, org))
     return Html(after, "Åtaganden inom ekonomi, intern styrning och kontroll")
+
+
+# --- Prognos: projections beside the årsprognos, the forecast register, prognossäkerhet --------
+
+REGISTER_FILE = "prognosregister.parquet"
+# More flagged forecasts than this are left to the table, so the text stays readable.
+MAX_FORECAST_SENTENCES = 8
+FLAG_TEXT = {"under": "Under beräkningarna", "över": "Över beräkningarna", "": ""}
+FORECAST_TABLES = {
+    "resultatrakning": ("Resultaträkning", "Konto"),
+    "driftredovisning": ("Driftredovisning per enhet", "Enhet"),
+}
+
+
+def forecasts(
+    data: ReportData, processed_dir: str | Path, threshold: float = DEFAULT_THRESHOLD_MNKR
+) -> ForecastRun:
+    """Project the year per line and unit, record the period in the register, score December."""
+    return forecast_run(
+        tidy(data.workbook),
+        data.board,
+        paths.resolve(processed_dir) / REGISTER_FILE,
+        history=read_history(data.workbook.path),
+        threshold=threshold,
+    )
+
+
+def forecast_text(run: ForecastRun) -> Html:
+    """Return how the projections are made and a sentence for each flagged forecast."""
+    note = method_note(run.projections, run.threshold)
+    sentences = run.sentences[:MAX_FORECAST_SENTENCES]
+    rest = len(run.sentences) - len(sentences)
+    if rest:
+        sentences.append(f"Ytterligare {rest} prognoser ligger utanför beräkningarna; se tabellen.")
+    texts = [note, *sentences]
+    return Html(_paragraphs(texts), " ".join(texts))
+
+
+def _amount_cell(value: float) -> str:
+    text = "" if pd.isna(value) else html.escape(mnkr(value))
+    return f'<td class="tal" style="text-align: right">{text}</td>'
+
+
+def forecast_tables(run: ForecastRun, data: ReportData) -> Html:
+    """Return the projections beside the årsprognos: the resultaträkning, then the units."""
+    columns = ["utfall", "arsbudget", *METHOD_IDS, "arsprognos"]
+    head = "".join(f'<th scope="col">{html.escape(HEADERS[c])}</th>' for c in columns)
+    parts = []
+    for table, (title, label) in FORECAST_TABLES.items():
+        frame = run.projections[run.projections["table"] == table]
+        caption = (
+            f"{title}: helåret beräknat utifrån {period_text(data.period)} och "
+            f"{FORECAST_LABEL.lower()} (mnkr). Tom cell: kan inte beräknas."
+        )
+        rows = [
+            f'<tr class="{tables.ROW_CLASSES.get(r["kind"], "rad")}">'
+            f'<th scope="row">{html.escape(r["label"])}</th>'
+            + "".join(_amount_cell(r[c]) for c in columns)
+            + f"<td>{html.escape(FLAG_TEXT[r['flag']])}</td></tr>"
+            for _, r in frame.iterrows()
+        ]
+        parts.append(
+            f'<table class="tabell">\n<caption>{html.escape(caption)}</caption>\n'
+            f'<thead><tr><th scope="col">{label}</th>{head}<th scope="col">Markering</th>'
+            "</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
+        )
+    return Html("\n".join(parts), "Helåret beräknat och årsprognosen")
+
+
+def _years_text(first: int, last: int, years: int) -> str:
+    if first == last:
+        return str(int(first))
+    return f"{int(years)} år mellan {int(first)} och {int(last)}"
+
+
+def accuracy_section(run: ForecastRun, data: ReportData) -> Html:
+    """Return prognossäkerhet at year-end: outcome − each earlier forecast, and the bias."""
+    if data.period.month != 12:
+        periods = run.register[run.register["board"] == data.board]["period"].nunique()
+        text = (
+            "Prognossäkerheten redovisas i årsredovisningen, när årets utfall är känt. "
+            f"Prognosregistret har prognoser från {periods} "
+            f"{'period' if periods == 1 else 'perioder'} för {data.board}."
+        )
+        return Html(_paragraphs([text]), text)
+    table = accuracy_table(run.accuracy)
+    result = run.bias[(run.bias["kind"] == "result") & (run.bias["method"] == "arsprognos")]
+    sentences = [
+        f"Prognosen i {MONTH_NAMES_SV[int(r.month) - 1]} har i genomsnitt legat "
+        f"{mnkr(abs(r.mean_error))} miljoner kronor {'under' if r.mean_error > 0 else 'över'} "
+        f"årets resultat ({_years_text(r.first_year, r.last_year, r.years)})."
+        for r in result.itertuples()
+    ]
+    numeric = [FORECAST_LABEL, "Utfall helår", "Utfall minus prognos"]
+    rows = "\n".join(
+        '<tr class="rad"><th scope="row">'
+        + html.escape(f"{r['Rad eller enhet']}, prognos i {r['Prognos i']}")
+        + "</th>"
+        + "".join(_amount_cell(r[c]) for c in numeric)
+        + "</tr>"
+        for _, r in table.iterrows()
+    )
+    caption = f"Prognossäkerhet {data.period.year}: utfall helår minus prognos (mnkr)"
+    head = "".join(f'<th scope="col">{c}</th>' for c in numeric)
+    return Html(
+        _paragraphs(sentences)
+        + f'\n<table class="tabell">\n<caption>{html.escape(caption)}</caption>\n'
+        f'<thead><tr><th scope="col">Rad eller enhet</th>{head}</tr></thead>\n'
+        f"<tbody>\n{rows}\n</tbody>\n</table>",
+        " ".join(sentences) or caption,
+    )
+
+
+def forecast_charts(run: ForecastRun, data: ReportData) -> list[charts.Chart]:
+    """Return the year-end chart of outcome − forecast for the result; none before December."""
+    if data.period.month != 12 or run.all_accuracy.empty:
+        return []
+    return [
+        charts.Chart(
+            "prognossakerhet",
+            "Prognossäkerhet för årets resultat: utfall minus prognos (mnkr)",
+            accuracy_chart(run.all_accuracy),
+            accuracy_alt_text(run.all_accuracy),
+        )
+    ]

@@ -47,25 +47,15 @@ def _compare(check, table, row, column, printed, computed, what, tolerance, hint
         f"tryckt {mnkr(printed)}, {what} {mnkr(computed)} (differens {mnkr(gap, sign=True)} mnkr)"
     )
     if abs(gap) <= tolerance + 1e-9:
-        return Finding(
-            "info",
-            check,
-            table,
-            row,
-            column,
-            round(printed, 6),
-            round(computed, 6),
-            f"{where}: {figures}: avrundningsdifferens, beloppen är beräknade före avrundning.",
+        severity = "info"
+        message = (
+            f"{where}: {figures}: avrundningsdifferens, beloppen är beräknade före avrundning."
         )
+    else:
+        severity = "error"
+        message = f"{where}: {figures}, mer än toleransen {mnkr(tolerance)} mnkr.{hint}"
     return Finding(
-        "error",
-        check,
-        table,
-        row,
-        column,
-        round(printed, 6),
-        round(computed, 6),
-        f"{where}: {figures}, mer än toleransen {mnkr(tolerance)} mnkr.{hint}",
+        severity, check, table, row, column, round(printed, 6), round(computed, 6), message
     )
 
 

@@ -1,0 +1,291 @@
+import openpyxl
+import pandas as pd
+import pytest
+
+from klk_analysis.forecasts import (
+    METHOD_IDS,
+    METHODS,
+    NUMBER_FORMAT,
+    flag_sentences,
+    forecast_table,
+    last_year_profile,
+    profile_shares,
+    projections,
+    remaining_as_budgeted,
+    run_rate,
+    run_rate_warning,
+    write_forecast_xlsx,
+)
+from klk_analysis.loading import load_workbook, tidy
+from tests.forecast_data import tidy_frame
+from tests.workbooks import SHIPPED
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return tidy(load_workbook(SHIPPED))
+
+
+@pytest.fixture(scope="module")
+def shipped_projections(shipped):
+    return projections(shipped).set_index("label")
+
+
+def history(rows):
+    """Rows of (label, year, month, cumulative amount) as a history frame."""
+    return pd.DataFrame(rows, columns=["key", "year", "month", "amount_mnkr"]).assign(
+        label=lambda d: d["key"], cell=""
+    )
+
+
+# Personalkostnader: 2021 reached −28,8 of −115,2 by March (a quarter, 0,25);
+# 2020 reached −27,0 of −120,0 (0,225). Årets resultat 2021: 12,5 of 25,0 (0,5).
+# Övriga intäkter 2021 changed sign during the year: no share.
+# KLK HR: its 2022 utfall to March (−17,5) and 2021: −16,0 of −70,0.
+HISTORY = history(
+    [
+        ("personalkostnader", 2021, 3, -28.8),
+        ("personalkostnader", 2021, 12, -115.2),
+        ("personalkostnader", 2020, 3, -27.0),
+        ("personalkostnader", 2020, 12, -120.0),
+        ("summa årets resultat", 2021, 3, 12.5),
+        ("summa årets resultat", 2021, 12, 25.0),
+        ("övriga intäkter", 2021, 3, 14.9),
+        ("övriga intäkter", 2021, 12, -5.0),
+        ("klk hr", 2022, 3, -17.5),
+        ("klk hr", 2021, 3, -16.0),
+        ("klk hr", 2021, 12, -70.0),
+    ]
+)
+
+
+def test_shipped_result_by_each_method(shipped_projections):
+    result = shipped_projections.loc["Summa ÅRETS RESULTAT"]
+    assert result["budget_rest"] == pytest.approx(13.8)  # årsbudget 0 + avvikelse 13,8
+    assert result["run_rate"] == pytest.approx(48.4)  # 12,1 × 12 / 3
+    assert pd.isna(result["last_year_profile"])  # no history in the workbook
+    assert result["arsprognos"] == pytest.approx(3.0)
+    assert result["distance_budget_rest"] == pytest.approx(-10.8)
+    assert result["distance_run_rate"] == pytest.approx(-45.4)
+    assert result["flag"] == "under"
+    assert result["gap"] == pytest.approx(-10.8)
+    assert result["nearest_method"] == "budget_rest"
+    assert result["run_rate_warning"] == "late_costs"
+
+
+def test_shipped_lines(shipped_projections):
+    staff = shipped_projections.loc["Personalkostnader"]
+    assert staff["arsbudget"] == pytest.approx(-121.4)  # −118,5 − 2,9
+    assert staff["budget_rest"] == pytest.approx(-118.5)  # −121,4 + 2,9
+    assert staff["run_rate"] == pytest.approx(-116.4)  # −29,1 × 4
+    assert staff["flag"] == ""  # −118,5 lies in [−118,5; −116,4]
+    revenue = shipped_projections.loc["Kommunersättning"]
+    assert revenue["run_rate"] == pytest.approx(461.6)  # 115,4 × 4
+    assert revenue["run_rate_warning"] == ""  # revenue is not a cost line
+
+
+def test_units_have_only_the_budget_method(shipped_projections):
+    unit = shipped_projections.loc["KLK Näringsliv"]
+    assert unit["budget_rest"] == pytest.approx(-49.1)  # −52,6 + 3,5
+    assert unit["arsprognos"] == pytest.approx(-50.9)  # −52,6 + 1,7
+    assert pd.isna(unit["utfall"]) and pd.isna(unit["run_rate"])
+    assert pd.isna(unit["last_year_profile"])
+    assert unit["flag"] == "under"  # 1,8 below, more than the 1,0 threshold
+    ledning = shipped_projections.loc["KLK Ledning"]
+    assert ledning["budget_rest"] == pytest.approx(-99.0)  # −98,9 − 0,1
+    assert ledning["flag"] == ""  # 0,1 above: within the threshold
+
+
+def test_threshold_is_a_parameter(shipped):
+    loose = projections(shipped, threshold=11.0).set_index("label")
+    assert loose.loc["Summa ÅRETS RESULTAT", "flag"] == ""  # 10,8 below, within 11
+
+
+def test_sentence_for_the_shipped_result(shipped_projections):
+    sentences = flag_sentences(shipped_projections.reset_index())
+    assert sentences[0] == (
+        "Prognosen för årets resultat, +3,0 miljoner kronor, ligger under vad utfallet "
+        "hittills pekar mot om resterande månader följer budget (+13,8 miljoner kronor). "
+        "En rak uppräkning ger +48,4 miljoner kronor men är osäker, eftersom kostnader ofta "
+        "kommer senare under året."
+    )
+    assert any(s.startswith("Prognosen för KLK Näringsliv, \u221250,9 ") for s in sentences)
+    assert any(s.startswith("Prognosen för Kommunstyrelsen, \u2212458,5 ") for s in sentences)
+    assert len(sentences) == (shipped_projections["flag"] != "").sum()
+    # After the result, the resultaträkning's lines come before the units.
+    assert sentences[1].startswith("Prognosen för övriga intäkter, +43,0 ")
+    assert sentences[-1].startswith("Prognosen för Kommunstyrelsen, ")
+
+
+def test_method_functions_on_hand_figures():
+    frame = pd.DataFrame(
+        {"arsbudget": [-120.0], "budgetavvikelse": [4.0], "utfall": [-50.0], "month": [5]}
+    )
+    assert remaining_as_budgeted(frame).iloc[0] == pytest.approx(-116.0)
+    assert run_rate(frame).iloc[0] == pytest.approx(-120.0)  # −50 × 12 / 5
+
+
+def test_profile_shares_over_several_years():
+    one = profile_shares(HISTORY, 2022, 3, years=1)
+    assert one["personalkostnader"] == pytest.approx(0.25)
+    assert one["summa årets resultat"] == pytest.approx(0.5)
+    assert pd.isna(one["övriga intäkter"])  # the year changed sign
+    two = profile_shares(HISTORY, 2022, 3, years=2)
+    assert two["personalkostnader"] == pytest.approx(0.2375)  # (0,25 + 0,225) / 2
+    assert two["summa årets resultat"] == pytest.approx(0.5)  # only 2021 known
+    assert profile_shares(HISTORY, 2022, 8).empty  # no August in the history
+
+
+def test_last_years_profile_on_the_shipped_workbook(shipped):
+    got = projections(shipped, history=HISTORY).set_index("label")
+    assert got.loc["Personalkostnader", "last_year_profile"] == pytest.approx(-116.4)  # −29,1/0,25
+    assert got.loc["Summa ÅRETS RESULTAT", "last_year_profile"] == pytest.approx(24.2)  # 12,1/0,5
+    assert pd.isna(got.loc["Övriga intäkter", "last_year_profile"])
+    # The unit's utfall comes from the history's current year: −17,5.
+    hr = got.loc["KLK HR"]
+    assert hr["utfall"] == pytest.approx(-17.5)
+    assert hr["run_rate"] == pytest.approx(-70.0)  # −17,5 × 4
+    assert hr["last_year_profile"] == pytest.approx(-76.5625)  # −17,5 / (16/70)
+    two = projections(shipped, history=HISTORY, profile_years=2).set_index("label")
+    assert two.loc["Personalkostnader", "last_year_profile"] == pytest.approx(-122.5263, abs=1e-4)
+
+
+def late_year(month: int, share_history: pd.DataFrame | None = None):
+    data = tidy_frame(
+        f"2022-{month:02d}",
+        {
+            "Intäkter": {
+                "utfall": 90.0,
+                "budget": 88.0,
+                "budgetavvikelse": 2.0,
+                "arsprognos": 100.0,
+                "avvikelse_arsprognos": 0.0,
+            },
+            "Kostnader": {
+                "utfall": -88.0,
+                "budget": -90.0,
+                "budgetavvikelse": 2.0,
+                "arsprognos": -94.0,
+                "avvikelse_arsprognos": 6.0,
+            },
+        },
+        {"Enhet": {"budgetavvikelse": 1.0, "arsbudget": -10.0, "avvikelse_arsprognos": 0.0}},
+    )
+    return projections(data, history=share_history).set_index("label")
+
+
+def test_warning_rule():
+    early = late_year(9)
+    assert early.loc["Kostnader", "run_rate_warning"] == "late_costs"
+    assert early.loc["Enhet", "run_rate_warning"] == "late_costs"
+    assert early.loc["Intäkter", "run_rate_warning"] == ""
+    late = late_year(11)
+    assert late.loc["Kostnader", "run_rate_warning"] == ""
+    # Last year 70 of 100 by November is far from 11/12: the profile is uneven.
+    uneven = late_year(11, history([("intäkter", 2021, 11, 70.0), ("intäkter", 2021, 12, 100.0)]))
+    assert uneven.loc["Intäkter", "run_rate_warning"] == "uneven_profile"
+    assert uneven.loc["Intäkter", "last_year_profile"] == pytest.approx(90 / 0.7)
+
+
+def test_forecast_above_the_range_is_flagged_with_the_highest_method():
+    got = late_year(11).loc["Kostnader"]
+    # Årsbudget −94 − 6 = −100; budget method −98; run-rate −88 × 12 / 11 = −96,0.
+    assert got["budget_rest"] == pytest.approx(-98.0)
+    assert got["run_rate"] == pytest.approx(-96.0)
+    assert got["flag"] == "över"
+    assert got["nearest_method"] == "run_rate"
+    assert got["gap"] == pytest.approx(2.0)  # −94 − (−96)
+    sentence = flag_sentences(late_year(11).reset_index())[-1]
+    assert sentence == (
+        "Prognosen för kostnader, \u221294,0 miljoner kronor, ligger över vad utfallet hittills "
+        "pekar mot om det räknas upp rakt till helår (\u221296,0 miljoner kronor)."
+    )
+
+
+def test_run_rate_warning_without_profile_column():
+    frame = pd.DataFrame({"month": [3], "arsbudget": [-1.0], "kind": ["line"]})
+    assert run_rate_warning(frame).tolist() == ["late_costs"]
+
+
+def test_last_year_profile_without_history():
+    frame = pd.DataFrame({"key": ["a"], "year": [2022], "month": [3], "utfall": [1.0]})
+    assert last_year_profile(frame, None)["last_year_profile"].isna().all()
+
+
+def test_methods_have_swedish_labels_in_one_place(shipped_projections):
+    table = forecast_table(shipped_projections.reset_index())
+    for m in METHODS:
+        assert m.label in table.columns
+    assert "Årsprognos" in table.columns
+    assert tuple(m.id for m in METHODS) == METHOD_IDS
+
+
+def test_export_workbook(shipped_projections, tmp_path):
+    path = write_forecast_xlsx(shipped_projections.reset_index(), tmp_path)
+    assert path == tmp_path / "tabeller" / "prognos.xlsx"
+    ws = openpyxl.load_workbook(path).active
+    headers = [c.value for c in ws[1]]
+    assert headers[:4] == ["Tabell", "Rad eller enhet", "Utfall hittills", "Årsbudget"]
+    assert "Resterande månader enligt budget" in headers and "Årsprognos" in headers
+    assert ws.max_row == 1 + 17  # 8 lines and 9 units
+    rows = {r[1].value: r for r in ws.iter_rows(min_row=2)}
+    result = rows["Summa ÅRETS RESULTAT"]
+    budget_col = headers.index("Resterande månader enligt budget")
+    assert result[budget_col].value == pytest.approx(13.8)
+    assert result[budget_col].number_format == NUMBER_FORMAT
+    assert result[headers.index("Årsprognos")].value == pytest.approx(3.0)
+    unit = rows["KLK HR"]
+    assert unit[headers.index("Rak uppräkning av utfallet")].value is None
+    assert not list(tmp_path.glob("tabeller/.*"))
+
+
+def test_period_figures_agree_with_wide(shipped):
+    from klk_analysis.deviations import wide
+    from klk_analysis.forecasts import period_figures
+
+    got = period_figures(shipped, 2022)
+    for table in ("resultatrakning", "driftredovisning"):
+        expected = wide(shipped, table)
+        mine = got[got["table"] == table].reset_index(drop=True)
+        assert mine["label"].tolist() == expected["label"].tolist()
+        for column in [c for c in expected.columns if c.endswith("_2022")]:
+            measure = column.removesuffix("_2022")
+            pd.testing.assert_series_equal(
+                mine[measure], expected[column], check_names=False, check_dtype=False
+            )
+
+
+def test_method_note_says_what_cannot_be_computed(shipped_projections):
+    from klk_analysis.forecasts import method_note
+
+    assert method_note(shipped_projections.reset_index()) == (
+        "Årsprognosen jämförs med beräkningar av helåret utifrån utfallet januari–mars: "
+        "resterande månader enligt budget, rak uppräkning av utfallet och tidigare års profil. "
+        "En rak uppräkning markeras som osäker före årets sista kvartal för kostnader och "
+        "resultat, eftersom kostnader ofta kommer senare under året. Tidigare års profil kan "
+        "inte beräknas eftersom det saknas utfall för tidigare år vid samma månad. "
+        "Driftredovisningen har inget utfall per enhet, så för 8 av 8 enheter visas bara "
+        "beräkningen där resterande månader följer budget. Prognoser som avviker mer än 1,0 "
+        "miljoner kronor från beräkningarna markeras."
+    )
+
+
+def test_export_keeps_formula_like_labels_as_text(tmp_path):
+    data = tidy_frame(
+        "2022-03",
+        {
+            "=SUMMA(A1)": {
+                "utfall": 1.0,
+                "budget": 1.0,
+                "budgetavvikelse": 0.0,
+                "arsprognos": 4.0,
+                "avvikelse_arsprognos": 0.0,
+            }
+        },
+        {"- Enhet": {"budgetavvikelse": 0.0, "arsbudget": -4.0, "avvikelse_arsprognos": 0.0}},
+    )
+    path = write_forecast_xlsx(projections(data), tmp_path)
+    ws = openpyxl.load_workbook(path).active
+    assert ws["B2"].value == "=SUMMA(A1)" and ws["B2"].data_type == "s"
+    assert ws["B2"].quotePrefix and ws["B3"].quotePrefix
+    assert ws["C2"].value == 1.0 and ws["C2"].number_format == '#,##0.0;"\u2212"#,##0.0'

@@ -1,12 +1,15 @@
+import errno
 import re
 import zipfile
+import zlib
+from pathlib import Path
 
 import pytest
 
 from klk_analysis import screening
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.screening import Screening, screen_workbook_file
-from tests.badbooks import DR_PART, rezip, source
+from tests.badbooks import DR_PART, rezip, source, truncated_zip
 
 
 def _sheet(rows: int, cells_per_row: int) -> bytes:
@@ -53,3 +56,51 @@ def test_text_in_cp1252_is_recognised_as_text(tmp_path):
 def test_a_folder_or_unreadable_path_is_refused(tmp_path):
     with pytest.raises(UnusableInputError, match=re.escape(str(tmp_path))):
         screen_workbook_file(tmp_path)
+
+
+def test_a_folder_is_named_as_a_folder(tmp_path):
+    with pytest.raises(UnusableInputError, match="det är en mapp, inte en fil"):
+        screen_workbook_file(tmp_path)
+
+
+def test_an_unreadable_file_is_explained_in_swedish(tmp_path, monkeypatch):
+    path = source(tmp_path)
+
+    def refuse(*_args, **_kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(Path, "open", refuse)
+    with pytest.raises(UnusableInputError) as caught:
+        screen_workbook_file(path)
+    assert "filen kan inte läsas: behörighet att läsa den saknas" in str(caught.value)
+    assert "Permission" not in str(caught.value)
+
+
+def test_a_truncated_zip_is_explained_in_swedish(tmp_path):
+    with pytest.raises(UnusableInputError) as caught:
+        screen_workbook_file(truncated_zip(tmp_path))
+    message = str(caught.value)
+    assert "trasig zip-fil (zip-filens innehållsförteckning i slutet av filen saknas)" in message
+    assert "not a zip file" not in message
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (zipfile.BadZipFile("Bad CRC-32 for file 'xl/styles.xml'"), "fel kontrollsumma"),
+        (zipfile.BadZipFile("Bad magic number for file header"), "stämmer inte med innehållet"),
+        (zlib.error("Error -3 while decompressing data"), "en packad del är skadad"),
+        (EOFError(), "tar slut mitt i en packad del"),
+        (NotImplementedError("compression type 99"), "packad på ett sätt som inte stöds"),
+    ],
+)
+def test_each_zip_failure_gets_a_swedish_reason(tmp_path, monkeypatch, error, expected):
+    def fail(*_args, **_kwargs):
+        raise error
+
+    monkeypatch.setattr(screening, "_screen_zip", fail)
+    with pytest.raises(UnusableInputError) as caught:
+        screen_workbook_file(source(tmp_path))
+    message = str(caught.value)
+    assert re.search(rf"trasig zip-fil \([^)]*{expected}[^)]*\)", message)
+    assert str(error) == "" or str(error) not in message

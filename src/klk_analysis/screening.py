@@ -6,6 +6,7 @@ rows. Each is recognised here from the file's bytes and the zip's directory, che
 unpacking more than a bounded amount, and refused with a message that says what to do.
 """
 
+import errno
 import re
 import zipfile
 import zlib
@@ -42,6 +43,31 @@ class Screening:
     """What screening learnt about a usable file."""
 
     has_macros: bool = False
+
+
+# Why the operating system could not read a file, in Swedish: strerror is English.
+_OS_ERRORS = {
+    errno.EACCES: "behörighet att läsa den saknas",
+    errno.EPERM: "behörighet att läsa den saknas",
+    errno.ENOENT: "den finns inte",
+    errno.EISDIR: "det är en mapp, inte en fil",
+    errno.EIO: "ett läsfel på disken eller i nätverket",
+}
+
+
+def _broken_zip(exc: BaseException) -> str:
+    """Say in Swedish what is wrong with a damaged zip, instead of the zipfile module's English."""
+    if isinstance(exc, zipfile.LargeZipFile | NotImplementedError):
+        return "den är packad på ett sätt som inte stöds"
+    if isinstance(exc, EOFError):
+        return "den tar slut mitt i en packad del"
+    if isinstance(exc, zlib.error):
+        return "en packad del är skadad"
+    if isinstance(exc, zipfile.BadZipFile) and "CRC" in str(exc):
+        return "en packad del har fel kontrollsumma"
+    if isinstance(exc, zipfile.BadZipFile) and "not a zip file" in str(exc):
+        return "zip-filens innehållsförteckning i slutet av filen saknas"
+    return "zip-filens innehållsförteckning stämmer inte med innehållet"
 
 
 def _count(n: int) -> str:
@@ -192,8 +218,11 @@ def screen_workbook_file(path: Path) -> Screening:
         with path.open("rb") as file:
             head = file.read(_PROLOGUE)
     except OSError as exc:
+        why = _OS_ERRORS.get(exc.errno, "operativsystemet kunde inte läsa den")
         raise _refuse(
-            path, f"filen kan inte läsas ({exc.strerror})", "Kontrollera filen."
+            path,
+            f"filen kan inte läsas: {why}",
+            "Kontrollera sökvägen och att filen går att öppna.",
         ) from None
     if size == 0:
         raise _refuse(path, "filen är tom (0 byte)", "Förväntade en arbetsbok sparad som .xlsx.")
@@ -216,15 +245,18 @@ def screen_workbook_file(path: Path) -> Screening:
     try:
         with zipfile.ZipFile(path) as archive:
             return _screen_zip(path, archive)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        NotImplementedError,
+        OSError,
+        ValueError,
+        zlib.error,
+    ) as exc:
         raise _refuse(
             path,
-            f"filen är en trasig zip-fil ({exc}), kanske avbruten vid nedladdning eller i e-post",
-            "Be om filen igen, eller öppna den i Excel och spara som .xlsx.",
-        ) from None
-    except (OSError, ValueError, zlib.error) as exc:
-        raise _refuse(
-            path,
-            f"filen är en trasig zip-fil ({type(exc).__name__}: {exc})",
+            f"filen är en trasig zip-fil ({_broken_zip(exc)}), kanske avbruten vid nedladdning "
+            "eller i e-post",
             "Be om filen igen, eller öppna den i Excel och spara som .xlsx.",
         ) from None

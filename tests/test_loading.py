@@ -1,8 +1,11 @@
+import zipfile
+
 import pytest
 
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.loading import board_genitive, load_workbook, normalise_label, tidy
 from klk_analysis.periods import Period
+from tests.badbooks import entities_past_prologue
 from tests.workbooks import (
     DR_HEADER,
     DR_ROWS,
@@ -195,6 +198,37 @@ def test_missing_file(tmp_path):
     assert "finns inte" in _error(tmp_path / "saknas.xlsx")
 
 
+def test_a_folder_is_named_as_a_folder_not_a_missing_file(tmp_path):
+    message = _error(tmp_path)
+    assert f"{tmp_path}: är en mapp, inte en fil." in message
+    assert "finns inte" not in message
+
+
+def test_an_empty_amount_cell_is_called_an_empty_cell(tmp_path):
+    rows = [list(r) for r in RR_ROWS]
+    rows[3][3] = None
+    message = _error(source_workbook(tmp_path / "a.xlsx", rr_rows=rows))
+    assert "blad 'Resultaträkning', cell D7: hittade en tom cell, förväntade ett belopp" in message
+    assert "None" not in message
+
+
+def test_a_zip_without_a_workbook_part_is_explained_in_swedish(tmp_path):
+    path = tmp_path / "a.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/styles.xml", "<styleSheet/>")
+    message = _error(path)
+    assert "kan inte läsas som en Excel-arbetsbok (en del som varje Excel-arbetsbok har" in message
+    assert "Error" not in message
+    assert "valid workbook" not in message
+
+
+def test_xml_entities_the_screening_missed_are_refused_in_swedish(tmp_path):
+    message = _error(entities_past_prologue(tmp_path))
+    assert "arbetsbokens XML innehåller entitetsdefinitioner (ENTITY)" in message
+    assert "Forbidden" not in message
+
+
 def test_missing_sheet_names_the_sheets_found(tmp_path):
     path = make_workbook(
         tmp_path / "a.xlsx", {"Resultaträkning": sheet("RR", RR_HEADER, RR_ROWS), "Blad1": [["x"]]}
@@ -226,6 +260,22 @@ def test_text_in_a_number_cell_names_the_cell(tmp_path):
     assert "cell C7" in message
     assert "'ca 29'" in message
     assert "förväntade ett belopp" in message
+
+
+def test_a_thousands_dot_is_refused_naming_the_cell_and_both_spellings(tmp_path):
+    rows = [list(r) for r in RR_ROWS]
+    rows[2][2] = "1.301"
+    message = _error(source_workbook(tmp_path / "a.xlsx", rr_rows=rows))
+    assert "blad 'Resultaträkning', cell C6: hittade '1.301'" in message
+    assert "skriv 1 301 (med mellanslag)" in message
+    assert "eller 1,301 (med komma)" in message
+
+
+def test_an_english_decimal_point_is_read(tmp_path):
+    rows = [list(r) for r in RR_ROWS]
+    rows[0][2] = "115.4"
+    wb = load_workbook(source_workbook(tmp_path / "a.xlsx", rr_rows=rows))
+    assert wb.resultatrakning.rows["utfall_2022"].iloc[0] == 115.4
 
 
 def test_formula_without_cached_value_is_an_error_not_zero(tmp_path):

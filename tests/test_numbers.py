@@ -24,6 +24,14 @@ from klk_analysis.numbers import AmountError, parse_amount
         ("–", 0.0),
         ("  5,9 ", 5.9),
         ("-1.6", -1.6),
+        # An English decimal point, as a finance system's export writes it, is read when it
+        # cannot be a thousands dot: not exactly three digits after it, or 0 or four or more
+        # digits before it.
+        ("16.7", 16.7),
+        ("\u221216.75", -16.75),
+        ("0.125", 0.125),
+        ("1301.250", 1301.25),
+        ("2.5000", 2.5),
         (115.4, 115.4),
         (0, 0.0),
     ],
@@ -59,6 +67,37 @@ def test_non_amounts_are_refused(bad):
         parse_amount(bad)
 
 
+@pytest.mark.parametrize(
+    ("text", "thousands", "decimals"),
+    [
+        ("1.301", "1 301", "1,301"),
+        ("-1.301", "-1 301", "-1,301"),
+        ("(999.000)", "(999 000)", "(999,000)"),
+        ("\u00a012.345 ", "12 345", "12,345"),
+    ],
+)
+def test_a_dot_before_exactly_three_digits_is_ambiguous_and_refused(text, thousands, decimals):
+    with pytest.raises(AmountError) as caught:
+        parse_amount(text)
+    assert f"skriv {thousands} (med mellanslag)" in caught.value.reason
+    assert f"eller {decimals} (med komma)" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "written"), [("1.234.567", "1 234 567"), ("12.345,6", "12 345,6")]
+)
+def test_dots_between_thousands_are_refused_with_the_spaced_form(text, written):
+    with pytest.raises(AmountError) as caught:
+        parse_amount(text)
+    assert f"skriv {written} (med mellanslag)" in caught.value.reason
+
+
+def test_plain_non_amounts_carry_no_reason():
+    with pytest.raises(AmountError) as caught:
+        parse_amount("ca 29")
+    assert caught.value.reason == ""
+
+
 @given(st.integers(min_value=-(10**9), max_value=10**9))
 def test_every_swedish_formatted_number_reads_back(tenths):
     value = tenths / 10
@@ -89,7 +128,10 @@ def swedish_numbers(draw):
     group = draw(st.sampled_from(["", " ", "\u00a0", "\u202f", "\u2009"]))
     digits = f"{whole:,}".replace(",", group)
     if decimals:
-        digits += draw(st.sampled_from([",", "."])) + str(fraction).zfill(decimals)
+        # 1.301 is refused as ambiguous (see above): a dot only where it cannot be a thousands dot
+        dot_ok = decimals != 3 or whole == 0 or whole >= 1000
+        separator = draw(st.sampled_from([",", "."] if dot_ok else [","]))
+        digits += separator + str(fraction).zfill(decimals)
     value = whole + fraction / 10**decimals
     sign, factor = draw(_SIGNS)
     text = f"({digits})" if factor < 0 and draw(st.booleans()) else sign + digits

@@ -10,7 +10,7 @@ import pandas as pd
 from defusedxml import DefusedXmlException
 from openpyxl.utils import get_column_letter
 
-from klk_analysis.errors import UnusableInputError, cell_error
+from klk_analysis.errors import Described, UnusableInputError, cell_error
 from klk_analysis.numbers import AmountError, parse_amount
 from klk_analysis.periods import ColumnHeader, Period, parse_header
 from klk_analysis.screening import screen_workbook_file
@@ -104,32 +104,57 @@ def _defused(exc: BaseException | None) -> DefusedXmlException | None:
     return exc
 
 
+# What defusedxml refused, in Swedish: its exception names are what a user would otherwise see.
+_FORBIDDEN_XML = {
+    "EntitiesForbidden": "entitetsdefinitioner (ENTITY)",
+    "DTDForbidden": "en dokumenttypdefinition (DOCTYPE)",
+    "ExternalReferenceForbidden": "en hänvisning till en extern fil eller adress",
+}
+# Why openpyxl could not read a file that passed the screening, by the type of its error.
+_UNREADABLE = (
+    (zipfile.BadZipFile, "zip-arkivet som en .xlsx-fil består av är trasigt"),
+    # openpyxl raises OSError (not only KeyError) when the workbook part itself is missing
+    (KeyError | OSError, "en del som varje Excel-arbetsbok har saknas eller kan inte läsas"),
+)
+
+
 def _open(path: Path, data_only: bool = True) -> openpyxl.Workbook:
     try:
         # keep_vba=False: macros in an .xlsm are neither kept nor run, only the values are read.
         return openpyxl.load_workbook(path, data_only=data_only, keep_vba=False)
     except Exception as exc:  # openpyxl raises many types for broken files, and wraps them
         if (defused := _defused(exc)) is not None:
+            what = _FORBIDDEN_XML.get(type(defused).__name__, "otillåtna XML-konstruktioner")
             raise UnusableInputError(
-                f"{path}: arbetsbokens XML innehåller otillåtna konstruktioner "
-                f"({type(defused).__name__}: entiteter eller DTD), som Excel aldrig skriver och "
-                "som kan användas för att angripa den som läser. Filen öppnas inte."
+                f"{path}: arbetsbokens XML innehåller {what}, som Excel aldrig skriver och "
+                "som kan användas för att angripa den som läser. Filen öppnas inte; öppna den "
+                "i Excel och spara som ny .xlsx om den är betrodd."
             ) from None
-        if isinstance(exc, zipfile.BadZipFile | OSError | KeyError | ValueError | TypeError):
-            raise UnusableInputError(
-                f"{path}: kan inte läsas som en Excel-arbetsbok (.xlsx): {type(exc).__name__}. "
-                "Förväntade en arbetsbok sparad i Excel-format .xlsx."
-            ) from None
+        why = next(
+            (text for kind, text in _UNREADABLE if isinstance(exc, kind)),
+            "innehållet följer inte Excels filformat",
+        )
         raise UnusableInputError(
-            f"{path}: kan inte läsas som en Excel-arbetsbok (.xlsx): {exc}"
+            f"{path}: kan inte läsas som en Excel-arbetsbok ({why}). "
+            "Förväntade en arbetsbok sparad i Excel som .xlsx; be om filen igen, eller öppna "
+            "den i Excel och spara som .xlsx."
         ) from None
+
+
+def require_file(path: Path) -> None:
+    """Raise a Swedish error unless `path` is an existing file (not a folder)."""
+    if path.is_dir():
+        raise UnusableInputError(
+            f"{path}: är en mapp, inte en fil. Förväntade sökvägen till en arbetsbok (.xlsx)."
+        )
+    if not path.is_file():
+        raise UnusableInputError(f"{path}: filen finns inte. Kontrollera sökvägen och filnamnet.")
 
 
 def open_workbook(path: Path) -> openpyxl.Workbook:
     """Open a workbook for its cached values, or raise an error that says why it cannot be used."""
     path = Path(path)
-    if not path.is_file():
-        raise UnusableInputError(f"{path}: filen finns inte.")
+    require_file(path)
     screen_workbook_file(path)
     return _open(path)
 
@@ -302,13 +327,14 @@ def read_table(book, path: Path, name: str, formulas: _Formulas | None = None) -
             cell = ws[f"{column.letter}{row[0].row}"]
             try:
                 amount = parse_amount(cell.value)
-            except AmountError:
+            except AmountError as exc:
                 raise cell_error(
                     path,
                     ws.title,
                     cell.coordinate,
                     cell.value,
                     "ett belopp i mnkr, till exempel -1,6 eller 1 301,9",
+                    exc.reason,
                 ) from None
             if amount is None:
                 empty.append(cell.coordinate)
@@ -319,7 +345,7 @@ def read_table(book, path: Path, name: str, formulas: _Formulas | None = None) -
             ref = f"{get_column_letter(label_col)}{row[0].row}"
             if raw_label is None and formulas.is_formula(ws.title, ref):
                 # A text starting with "=" was typed and stored as a formula Excel never ran.
-                raw_label = "en formel utan sparat värde"
+                raw_label = Described("en formel utan sparat värde")
             raise cell_error(path, ws.title, ref, raw_label, "en radtext till beloppen på raden")
         if empty:
             ref = empty[0]
@@ -328,10 +354,16 @@ def read_table(book, path: Path, name: str, formulas: _Formulas | None = None) -
                     path,
                     ws.title,
                     ref,
-                    "en formel utan sparat värde",
+                    Described("en formel utan sparat värde"),
                     "ett belopp; öppna filen i Excel och spara den så att värdet sparas",
                 )
-            raise cell_error(path, ws.title, ref, None, "ett belopp (cellen är tom)")
+            raise cell_error(
+                path,
+                ws.title,
+                ref,
+                None,
+                "ett belopp, också 0 eller – för noll, på en rad med belopp",
+            )
         key = normalise_label(label)
         if key in seen:
             raise UnusableInputError(
@@ -353,8 +385,7 @@ def read_table(book, path: Path, name: str, formulas: _Formulas | None = None) -
 def load_workbook(path: Path | str, board: str | None = None) -> Workbook:
     """Load and check the layout of a workbook with a resultaträkning and a driftredovisning."""
     path = Path(path)
-    if not path.is_file():
-        raise UnusableInputError(f"{path}: filen finns inte.")
+    require_file(path)
     screening = screen_workbook_file(path)
     book = _open(path)
     formulas = _Formulas(path)

@@ -12,14 +12,37 @@ MAX_AMOUNT = 1e15
 
 _DIGITS = re.compile(
     r"""^(?P<int>\d{1,3}(?:[ ]\d{3})+|\d+)   # 1 301 or 1301
-        (?:[,.](?P<frac>\d+))?$              # ,9 or .9
+        (?:(?P<sep>[,.])(?P<frac>\d+))?$     # ,9 or .9
     """,
     re.VERBOSE,
 )
+# 1.234.567 or 1.234,5: dots between thousands, the German and English-Excel habit.
+_DOT_GROUPS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 
 
 class AmountError(ValueError):
-    """A cell's content is not an amount; the loader adds file, sheet and cell."""
+    """A cell's content is not an amount; the loader adds file, sheet and cell.
+
+    `reason` is a Swedish sentence saying why and how to write it, when more than "not an
+    amount" can be said.
+    """
+
+    def __init__(self, value: object, reason: str = ""):
+        super().__init__(value)
+        self.value, self.reason = value, reason
+
+
+def _dot_is_ambiguous(match: re.Match) -> bool:
+    """1.301 may be 1 301 (a thousands dot) or 1,301 (an English decimal point): refuse it."""
+    # A thousands dot follows a first group of 1 to 3 digits that does not start with 0.
+    head = match["int"]
+    return (
+        match["sep"] == "."
+        and len(match["frac"]) == 3
+        and head.isdigit()
+        and len(head) <= 3
+        and head != "0"
+    )
 
 
 def parse_amount(value: object) -> float | None:
@@ -38,6 +61,7 @@ def parse_amount(value: object) -> float | None:
     text = value.strip(GROUP_SPACES + "\t\r\n")
     if not text:
         return None
+    written = " ".join(text.split())  # as the user typed it, for the suggested spelling
     for space in GROUP_SPACES[1:]:
         text = text.replace(space, " ")
     negative = False
@@ -54,7 +78,20 @@ def parse_amount(value: object) -> float | None:
         text = text[1:].strip()
     match = _DIGITS.match(text)
     if match is None:
+        if _DOT_GROUPS.match(text):
+            raise AmountError(
+                value,
+                f"Punkt mellan tusental läses inte; skriv {written.replace('.', ' ')} "
+                "(med mellanslag).",
+            )
         raise AmountError(value)
+    if _dot_is_ambiguous(match):
+        raise AmountError(
+            value,
+            "En punkt följd av exakt tre siffror kan vara både tusentalsavgränsare och "
+            f"decimaltecken; skriv {written.replace('.', ' ')} (med mellanslag) om det är "
+            f"tusental, eller {written.replace('.', ',')} (med komma) om det är decimaler.",
+        )
     number = float(match["int"].replace(" ", "") + "." + (match["frac"] or "0"))
     if number >= MAX_AMOUNT:
         raise AmountError(value)

@@ -312,6 +312,14 @@ def test_staff_key_missing_or_figure_wrong(tmp_path):
     assert "cell B8" in message and "1204 + 311 = 1515" in message
 
 
+def test_a_thousands_dot_in_a_count_is_refused_with_the_spaced_form(tmp_path):
+    staff = [list(r) for r in OTHER_STAFF]
+    staff[3][1] = "1.204"
+    message = _error(tmp_path, Medarbetare=staff)
+    assert "cell B4: hittade '1.204'" in message
+    assert "skriv 1 204 (med mellanslag)" in message
+
+
 def test_same_process_area_twice(tmp_path):
     areas = [*OTHER_AREAS, ["trygg omsorg", "Hållbar utveckling", None, None]]
     message = _error(tmp_path, processområden=areas)

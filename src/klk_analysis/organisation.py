@@ -207,8 +207,10 @@ def _percent(path, ws, cell, expected: str) -> float | None:
         value = value.strip().removesuffix("%").strip()
     try:
         amount = parse_amount(value)
-    except AmountError:
-        raise cell_error(path, ws.title, cell.coordinate, cell.value, expected) from None
+    except AmountError as exc:
+        raise cell_error(
+            path, ws.title, cell.coordinate, cell.value, expected, exc.reason
+        ) from None
     if amount is None:
         return None
     if not isinstance(cell.value, str) and "%" in (cell.number_format or ""):
@@ -222,8 +224,10 @@ def _count(path, ws, cell) -> int | None:
     expected = "ett antal personer, ett heltal 0 eller större"
     try:
         amount = parse_amount(cell.value)
-    except AmountError:
-        raise cell_error(path, ws.title, cell.coordinate, cell.value, expected) from None
+    except AmountError as exc:
+        raise cell_error(
+            path, ws.title, cell.coordinate, cell.value, expected, exc.reason
+        ) from None
     if amount is None:
         return None
     if amount < 0 or not float(amount).is_integer():

@@ -165,8 +165,30 @@ def test_labels_and_genitive():
     assert board_genitive("Kommunstyrelsen") == "Kommunstyrelsens"
     assert board_genitive("Kultur- och fritidsnämnden") == "Kultur- och fritidsnämndens"
     assert board_genitive("Eskilstuna Logistik och Etablering AB") == (
-        "Eskilstuna Logistik och Etablering ABs"
+        "Eskilstuna Logistik och Etablering AB:s"
     )
+
+
+@pytest.mark.parametrize(
+    ("board", "genitive"),
+    [
+        ("Tekniska nämnden", "Tekniska nämndens"),
+        ("KS", "KS:s"),
+        ("SAS", "SAS:s"),  # an abbreviation takes :s even when it ends in s
+        ("Servicenämnden (SEF)", "Servicenämnden (SEF):s"),
+        ("Nämnden för IT", "Nämnden för IT:s"),
+        ("Valnämnd 2", "Valnämnd 2:s"),
+        ("Vård- och omsorgsnämnden", "Vård- och omsorgsnämndens"),
+        ("Kultur och fritid Mälardalens", "Kultur och fritid Mälardalens"),
+        ("Box", "Box"),
+        ("Kommunstyrelsen Vaxholm-Ramz", "Kommunstyrelsen Vaxholm-Ramz"),
+        ("KOMMUNSTYRELSEN", "KOMMUNSTYRELSENS"),  # a name typed in capitals, no abbreviation
+        ("Tekniska nämnden ", "Tekniska nämndens"),
+        ("", ""),
+    ],
+)
+def test_genitive_by_swedish_rules(board, genitive):
+    assert board_genitive(board) == genitive
 
 
 def test_tidy_is_long_with_measure_year_month():

@@ -10,8 +10,8 @@ def test_check_shipped_workbook_exit_0_with_rounding_notes(capsys):
     assert main(["check", str(SHIPPED)]) == 0
     out = capsys.readouterr().out
     assert (
-        "INFO: Resultaträkning, rad 'Summa INTÄKTER', kolumn 'Utfall Mar 2022': tryckt 132,0, "
-        "raderna summerar till 132,1"
+        "INFO: blad 'Resultaträkning', cell C6 (rad 'Summa INTÄKTER', kolumn 'Utfall Mar 2022'): "
+        "tryckt 132,0, raderna summerar till 132,1"
     ) in out
     assert "0 fel" in out
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from klk_analysis.errors import InconsistentDataError
 from klk_analysis.formatting import mnkr
-from klk_analysis.loading import Table, Workbook
+from klk_analysis.loading import Column, Table, Workbook
 
 DEFAULT_TOLERANCE = 0.2
 # The largest Swedish municipality's whole budget is under this, so no board's figure is larger.
@@ -22,7 +22,11 @@ TABLE_NAMES_SV = {"resultatrakning": "Resultaträkning", "driftredovisning": "Dr
 
 @dataclass(frozen=True)
 class Finding:
-    """One result of a check: a rounding note (info), a warning or an error."""
+    """One result of a check: a rounding note (info), a warning or an error.
+
+    `cell` is the Excel address of the printed figure the finding is about (C6), on the
+    sheet of `table`; it comes last so that findings built without it still work.
+    """
 
     severity: str
     check: str
@@ -32,17 +36,31 @@ class Finding:
     printed: float | None
     computed: float | None
     message: str
+    cell: str = ""
 
     def as_dict(self) -> dict:
         """Return the finding as plain data for JSON."""
         return asdict(self)
 
 
-def _compare(check, table, row, column, printed, computed, what, tolerance, hint=""):
+def cell_of(table: Table, pos: int, column: Column) -> str:
+    """Return the Excel address of a table's figure: its column letter and Excel row (C6)."""
+    return f"{column.letter}{int(table.rows['excel_row'].iloc[pos])}"
+
+
+def _where(table: Table, pos: int, column: Column) -> str:
+    return (
+        f"blad {table.sheet!r}, cell {cell_of(table, pos, column)} "
+        f"(rad {table.rows['label'].iloc[pos]!r}, kolumn {column.header!r})"
+    )
+
+
+def _compare(check, table: Table, pos: int, column: Column, computed, what, tolerance, hint=""):
+    printed = float(table.rows[column.id].iloc[pos])
     gap = printed - computed
     if abs(gap) < _NOISE:
         return None
-    where = f"{TABLE_NAMES_SV.get(table, table)}, rad {row!r}, kolumn {column!r}"
+    where = _where(table, pos, column)
     figures = (
         f"tryckt {mnkr(printed)}, {what} {mnkr(computed)} (differens {mnkr(gap, sign=True)} mnkr)"
     )
@@ -55,7 +73,15 @@ def _compare(check, table, row, column, printed, computed, what, tolerance, hint
         severity = "error"
         message = f"{where}: {figures}, mer än toleransen {mnkr(tolerance)} mnkr.{hint}"
     return Finding(
-        severity, check, table, row, column, round(printed, 6), round(computed, 6), message
+        severity,
+        check,
+        table.name,
+        table.rows["label"].iloc[pos],
+        column.header,
+        round(printed, 6),
+        round(computed, 6),
+        message,
+        cell_of(table, pos, column),
     )
 
 
@@ -94,22 +120,11 @@ def check_sums(table: Table, tolerance: float) -> list[Finding]:
         if not members:
             continue
         for column in table.columns:
-            printed = rows[column.id].iloc[pos]
             computed = float(rows[column.id].iloc[members].sum())
-            gap = printed - computed
+            gap = rows[column.id].iloc[pos] - computed
             hint = _sign_hint(rows, members, column.id, gap, tolerance)
             what = "raderna summerar till"
-            finding = _compare(
-                "summa",
-                table.name,
-                rows["label"].iloc[pos],
-                column.header,
-                printed,
-                computed,
-                what,
-                tolerance,
-                hint,
-            )
+            finding = _compare("summa", table, pos, column, computed, what, tolerance, hint)
             if finding:
                 findings.append(finding)
     return findings
@@ -130,16 +145,13 @@ def check_differences(table: Table, tolerance: float) -> list[Finding]:
                 continue
             res, a, b = cols
             computed = table.rows[a.id] - table.rows[b.id]
-            for label, printed, value in zip(
-                table.rows["label"], table.rows[res.id], computed, strict=True
-            ):
+            for pos, value in enumerate(computed):
                 finding = _compare(
                     result,
-                    table.name,
-                    label,
-                    res.header,
-                    printed,
-                    value,
+                    table,
+                    pos,
+                    res,
+                    float(value),
                     f"'{a.header}' minus '{b.header}' ger",
                     tolerance,
                 )
@@ -179,19 +191,18 @@ def check_between_tables(workbook: Workbook, tolerance: float) -> list[Finding]:
     if result is None or total is None:
         return []
     findings = []
-    dr_label = dr.rows["label"].iloc[total]
     for measure in ("budgetavvikelse", "avvikelse_arsprognos"):
         a, b = rr.column(measure), dr.column(measure, rr.period.year)
         if a is None or b is None:
             continue
         finding = _compare(
             "mellan_tabeller",
-            dr.name,
-            dr_label,
-            b.header,
-            dr.rows[b.id].iloc[total],
-            rr.rows[a.id].iloc[result],
-            f"resultaträkningens {rr.rows['label'].iloc[result]!r} har",
+            dr,
+            total,
+            b,
+            float(rr.rows[a.id].iloc[result]),
+            f"resultaträkningens {rr.rows['label'].iloc[result]!r} "
+            f"(cell {cell_of(rr, result, a)}) har",
             tolerance,
         )
         if finding:
@@ -205,10 +216,9 @@ def check_between_tables(workbook: Workbook, tolerance: float) -> list[Finding]:
         expected = float(rr_budget.iloc[result] - rr_budget.iloc[ram_row])
         finding = _compare(
             "driftram",
-            dr.name,
-            dr_label,
-            dr_budget.header,
-            dr.rows[dr_budget.id].iloc[total],
+            dr,
+            total,
+            dr_budget,
             expected,
             f"driftram {mnkr(float(rr_budget.iloc[ram_row]))} och budgeterat "
             f"resultat {mnkr(float(rr_budget.iloc[result]))} ger",
@@ -233,21 +243,21 @@ def check_units(workbook: Workbook) -> list[Finding]:
                 continue
             pos = int(values.to_numpy().argmax())
             printed = float(table.rows[column.id].iloc[pos])
-            label, row = table.rows["label"].iloc[pos], int(table.rows["excel_row"].iloc[pos])
             findings.append(
                 Finding(
                     "error",
                     "enhet",
                     table.name,
-                    label,
+                    table.rows["label"].iloc[pos],
                     column.header,
                     round(printed, 6),
                     None,
-                    f"{TABLE_NAMES_SV[table.name]}, rad {label!r}, cell {column.letter}{row}: "
+                    f"{_where(table, pos, column)}: "
                     f"{mnkr(printed)} mnkr är orimligt stort för en nämnd (över "
                     f"{mnkr(MAX_PLAUSIBLE_MNKR)} mnkr): siffrorna ser ut att vara i tkr fast "
                     f"bladet anger {_stated_unit(table)}. Skriv 'Belopp i tkr' ovanför "
                     "rubrikraden, eller dela beloppen med 1 000.",
+                    cell_of(table, pos, column),
                 )
             )
             break  # one finding per table: the whole table is in the wrong unit
@@ -276,12 +286,14 @@ def check_units(workbook: Workbook) -> list[Finding]:
                     dr_budget.header,
                     round(units, 6),
                     round(-ram, 6),
-                    f"{TABLE_NAMES_SV[suspect.name]}: enheternas årsbudget {mnkr(units)} och "
+                    f"{TABLE_NAMES_SV[suspect.name]}: enheternas årsbudget {mnkr(units)} "
+                    f"(blad {dr.sheet!r}, cell {cell_of(dr, total, dr_budget)}) och "
                     f"driftramen {mnkr(ram)} i resultaträkningens rad "
-                    f"{rr.rows['label'].iloc[ram_row]!r} skiljer sig med en faktor "
-                    f"{mnkr(factor)}: {TABLE_NAMES_SV[suspect.name].lower()}en ser ut att vara "
-                    f"i tkr fast bladet anger {_stated_unit(suspect)}. Rätta enhetsraden "
-                    "('Belopp i tkr') ovanför rubrikraden.",
+                    f"{rr.rows['label'].iloc[ram_row]!r} (blad {rr.sheet!r}) skiljer sig med "
+                    f"en faktor {mnkr(factor)}: {TABLE_NAMES_SV[suspect.name].lower()}en ser ut "
+                    f"att vara i tkr fast bladet anger {_stated_unit(suspect)}. Rätta "
+                    "enhetsraden ('Belopp i tkr') ovanför rubrikraden.",
+                    cell_of(dr, total, dr_budget),
                 )
             )
     return findings
@@ -308,5 +320,5 @@ def raise_for_errors(findings: Iterable[Finding], source: object) -> None:
     """Raise InconsistentDataError naming the first error when any finding is an error."""
     errors = [f for f in findings if f.severity == "error"]
     if errors:
-        more = f" (och {len(errors) - 1} fel till)" if len(errors) > 1 else ""
+        more = f" Kör klk check {source} för alla {len(errors)} fel." if len(errors) > 1 else ""
         raise InconsistentDataError(f"{source}: siffrorna stämmer inte: {errors[0].message}{more}")

@@ -104,3 +104,12 @@ def test_each_zip_failure_gets_a_swedish_reason(tmp_path, monkeypatch, error, ex
     message = str(caught.value)
     assert re.search(rf"trasig zip-fil \([^)]*{expected}[^)]*\)", message)
     assert str(error) == "" or str(error) not in message
+
+
+def test_a_text_files_first_line_is_shown_without_python_escapes(tmp_path):
+    path = tmp_path / "a.xlsx"
+    path.write_bytes("\ufeffKonto\tUtfall\r\nKommunersättning\t115,4\r\n".encode())
+    with pytest.raises(UnusableInputError) as caught:
+        screen_workbook_file(path)
+    assert "första raden är 'Konto Utfall'" in str(caught.value)
+    assert "\\" not in str(caught.value)

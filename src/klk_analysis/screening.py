@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from defusedxml import ElementTree
 
-from klk_analysis.errors import UnusableInputError
+from klk_analysis.errors import UnusableInputError, describe_value
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
@@ -230,11 +230,11 @@ def screen_workbook_file(path: Path) -> Screening:
         raise _screen_ole2(path)
     if not head.startswith(ZIP_SIGNATURES):
         if _looks_like_text(head):
-            first = head.decode("utf-8", errors="replace").splitlines()[0][:60] if head else ""
+            first = head.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()[0]
             raise _refuse(
                 path,
                 f"filen är en textfil (till exempel CSV eller HTML) och ingen Excel-arbetsbok; "
-                f"första raden är {first!r}",
+                f"första raden är {describe_value(first)}",
                 "Öppna den i Excel och spara som .xlsx (Arkiv > Spara som > Excel-arbetsbok).",
             )
         raise _refuse(

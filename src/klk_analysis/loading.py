@@ -98,7 +98,7 @@ _MAX_ABBREVIATION = 6
 
 
 def board_genitive(board: str) -> str:
-    """Decline a board's name in the genitive: Tekniska nämnden → Tekniska nämndens, KS → KS:s."""
+    """Decline a board's name in the genitive: Tekniska nämnden → Tekniska nämndens, FN → FN:s."""
     name = board.rstrip()
     if not name:
         return name

@@ -33,7 +33,7 @@ class AmountError(ValueError):
 
 
 def _dot_is_ambiguous(match: re.Match) -> bool:
-    """1.301 may be 1 301 (a thousands dot) or 1,301 (an English decimal point): refuse it."""
+    """4.250 may be 4 250 (a thousands dot) or 4,250 (an English decimal point): refuse it."""
     # A thousands dot follows a first group of 1 to 3 digits that does not start with 0.
     head = match["int"]
     return (

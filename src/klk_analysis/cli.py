@@ -171,7 +171,7 @@ def _check(args) -> int:
             print(f"{LABELS_SV[finding.severity]}: {finding.message}")
         print(
             f"{counts['error']} fel, {counts['warning']} varningar, "
-            f"{counts['info']} avrundningsnoteringar."
+            f"{counts['info']} avrundningsdifferenser."
         )
     return code
 

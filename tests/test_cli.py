@@ -1,7 +1,12 @@
+import argparse
 import json
+import os
 import subprocess
 import sys
 
+import pytest
+
+from klk_analysis import cli
 from klk_analysis.cli import main
 from tests.workbooks import DR_ROWS, SHIPPED, source_workbook
 
@@ -67,3 +72,81 @@ def test_check_refuses_an_unusable_organisation_sheet(tmp_path, capsys):
     assert main(["check", str(path)]) == 2
     err = capsys.readouterr().err
     assert "bedomning.xlsx" in err and "'Åtaganden', cell E4" in err and "Traceback" not in err
+
+
+ENGLISH = ("usage", "error", "argument ", "invalid", "required", "unrecognized", "expected")
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        ([], "klk: ange ett kommando: check, run, scheduled eller lab."),
+        (["check"], "klk check: saknar FIL."),
+        (["check", "--bogus", "x.xlsx"], "klk: okänt argument: --bogus."),
+        (["lab", "--tolerance"], "klk: okänt argument: --tolerance."),
+        (["frobnicate"], "klk: KOMMANDO: 'frobnicate' finns inte, välj 'check', 'run', "),
+        (["check", "x.xlsx", "--tolerance", "abc"], "--tolerance: \u201dabc\u201d är inget belopp"),
+        (["check", "x.xlsx", "--tolerance"], "--tolerance ska följas av ett värde."),
+        (["run", "2022-03", "--timeout", "0.2"], "--timeout: \u201d0.2\u201d är inget heltal"),
+        (["run", "2022-03", "--jobs", "0"], "--jobs: \u201d0\u201d är inget heltal"),
+        (["run", "2022-13"], "PERIOD: perioden '2022-13' ska skrivas ÅÅÅÅ-MM"),
+    ],
+)
+def test_usage_errors_are_swedish_and_exit_2(argv, said, capsys):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert said in captured.err
+    assert captured.err.startswith("användning: klk")
+    assert not [w for w in ENGLISH if w in captured.err.casefold()], captured.err
+
+
+def test_help_is_swedish(capsys):
+    assert main(["run", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("användning: klk run") and "visa hjälpen" in out
+    assert "--timeout SEKUNDER" in out and "options" not in out and "usage" not in out
+
+
+def test_option_values_are_read_the_swedish_way():
+    assert cli.tolerance_mnkr("0,5") == 0.5 and cli.tolerance_mnkr("0.2") == 0.2
+    assert cli.timeout_seconds("600") == 600
+    assert cli.period_text("2022-3") == "2022-03"
+    for bad in ("-1", "nan", "inf", ""):
+        with pytest.raises(argparse.ArgumentTypeError):
+            cli.tolerance_mnkr(bad)
+
+
+def test_check_json_on_an_unusable_file_still_writes_json(tmp_path, capsys):
+    bad = tmp_path / "budget.xlsx"
+    bad.write_bytes(b"")
+    assert main(["check", "--json", str(bad)]) == 2
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    assert report["usable"] is False and report["exit_code"] == 2
+    assert report["counts"] == {"error": 1, "warning": 0, "info": 0}
+    [finding] = report["findings"]
+    assert finding["severity"] == "error" and finding["check"] == "unusable"
+    assert "budget.xlsx" in finding["message"] and finding["message"] in captured.err
+
+
+def test_check_on_a_folder_says_it_is_a_folder(tmp_path, capsys):
+    assert main(["check", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path} är en mapp, inte en arbetsbok" in err and "filen finns inte" not in err
+
+
+def test_a_closed_pipe_ends_quietly():
+    read, write = os.pipe()
+    os.close(read)  # like `| head` that has already stopped reading
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "klk_analysis.cli", "check", "--json", str(SHIPPED)],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == cli.EXIT_BROKEN_PIPE
+    assert done.stderr == ""

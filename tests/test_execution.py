@@ -1,9 +1,11 @@
 import sys
+import time
 
 import nbformat
-from papermill.exceptions import PapermillExecutionError
+import pytest
 
 from klk_analysis import execution
+from klk_analysis.errors import InconsistentDataError, RunFailedError
 
 
 def test_parameter_names_read_from_the_parameters_cell(tmp_path):
@@ -20,16 +22,66 @@ def test_kernel_is_installed_in_this_environment():
     assert execution.ensure_kernel() == folder
 
 
-def test_failures_become_sentences_with_the_right_exit_code():
-    own = PapermillExecutionError(3, 4, "x", "InconsistentDataError", "a.xlsx: stämmer inte", [])
-    assert execution.describe_failure("01.ipynb", own) == (1, "01.ipynb: a.xlsx: stämmer inte")
-    other = PapermillExecutionError(3, 4, "x", "KeyError", "'utfall'", [])
-    assert execution.describe_failure("02.ipynb", other) == (
-        3,
-        "02.ipynb stannade i cell 4 med KeyError: 'utfall'",
+def _notebook(path, *cells):
+    """Write a notebook of a parameters cell, then Markdown ('# …') and code cells."""
+    params = nbformat.v4.new_code_cell('period: str = "2022-03"')
+    params.metadata["tags"] = ["parameters"]
+    body = [
+        nbformat.v4.new_markdown_cell(c) if c.startswith("#") else nbformat.v4.new_code_cell(c)
+        for c in cells
+    ]
+    nbformat.write(nbformat.v4.new_notebook(cells=[params, *body]), path)
+    return path
+
+
+def test_heading_above_is_the_last_heading_before_the_cell():
+    cells = [
+        nbformat.v4.new_markdown_cell("# Rapport\n\nText."),
+        nbformat.v4.new_code_cell("a = 1"),
+        nbformat.v4.new_markdown_cell("## Läs\n\n### Prognos \nmer text"),
+        nbformat.v4.new_markdown_cell("Bara text."),
+        nbformat.v4.new_code_cell("b = 2"),
+    ]
+    assert execution.heading_above(cells, 4) == "Prognos"
+    assert execution.heading_above(cells, 1) == "Rapport"
+    assert execution.heading_above(cells, 0) is None
+
+
+def test_a_cell_that_runs_too_long_is_stopped_and_named(tmp_path, capfd):
+    execution.ensure_kernel()
+    execution.import_jupyter()
+    source = _notebook(
+        tmp_path / "sov.ipynb", "x = 1", "## Vänta länge\n\nText.", "import time\ntime.sleep(60)"
     )
-    code, text = execution.describe_failure("02.ipynb", TimeoutError("cellen tog 600 s"))
-    assert code == 3 and "tog för lång tid" in text
+    started = time.perf_counter()
+    with pytest.raises(RunFailedError) as caught:
+        execution.execute_notebook(source, tmp_path / "ut.ipynb", {"period": "2022-03"}, 1)
+    # Cells [1] parameters, [2] injected parameters, [3] x = 1, [4] the sleep.
+    assert str(caught.value) == (
+        "sov.ipynb avbröts i cell 4 under rubriken \u201dVänta länge\u201d: cellen tog längre "
+        "än tidsgränsen 1\u00a0s (ändra den med --timeout)"
+    )
+    assert time.perf_counter() - started < 30  # interrupted, not left to sleep for a minute
+    printed = "".join(capfd.readouterr())
+    assert "Timeout" not in printed and "Interrupting" not in printed
+
+
+def test_a_cell_raising_the_suites_own_error_keeps_its_exit_code(tmp_path):
+    source = _notebook(
+        tmp_path / "fel.ipynb",
+        "## Stoppa\n",
+        "from klk_analysis.errors import InconsistentDataError\n"
+        "raise InconsistentDataError('a.xlsx: stämmer inte')",
+    )
+    with pytest.raises(InconsistentDataError, match=r"^fel.ipynb: a.xlsx: stämmer inte$"):
+        execution.execute_notebook(source, tmp_path / "ut.ipynb", {}, 60)
+
+
+def test_other_failures_become_sentences_with_the_right_exit_code():
+    own = RunFailedError("02.ipynb stannade i cell 4 med KeyError: 'utfall'")
+    assert execution.describe_failure("02.ipynb", own) == (3, str(own))
+    code, text = execution.describe_failure("02.ipynb", RuntimeError("kärnan svarade inte"))
+    assert code == 3 and text == "02.ipynb kunde inte köras: RuntimeError: kärnan svarade inte"
 
 
 def test_lab_command_opens_the_notebooks_folder():

@@ -5,13 +5,14 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
 
 from klk_analysis import runner
 from klk_analysis.cli import main
-from klk_analysis.errors import UnusableInputError
+from klk_analysis.errors import InconsistentDataError, UnusableInputError
 from tests.workbooks import DR_HEADER, DR_ROWS, RR_HEADER, SHIPPED, source_workbook
 
 
@@ -145,6 +146,48 @@ def test_periods_and_workbooks_are_found_under_raw(tmp_path):
         runner.find_workbook(tmp_path, "2022-03")
     with pytest.raises(UnusableInputError, match="inga periodmappar"):
         runner.latest_period(tmp_path / "2021-12")
+    with pytest.raises(UnusableInputError) as caught:
+        runner.find_workbook(tmp_path, "2021-12")
+    assert "mappen innehåller ingen arbetsbok (.xlsx eller .xlsm)" in str(caught.value)
+    assert "0 arbetsböcker" not in str(caught.value) and "(ingen)" not in str(caught.value)
+
+
+def test_a_folder_given_as_the_workbook_is_named_as_a_folder(tmp_path):
+    folder = tmp_path / "bok"
+    folder.mkdir()
+    result = runner.run_period("2022-03", workbook=folder, out_dir=tmp_path / "ut")
+    assert result.exit_code == 2
+    assert f"{folder} är en mapp, inte en arbetsbok" in result.message
+    assert "finns inte" not in result.message
+    (folder / "budget.xlsx").write_bytes(b"")
+    with pytest.raises(UnusableInputError, match=r"ange en av arbetsböckerna .*budget.xlsx"):
+        runner.refuse_folder(folder)
+
+
+def test_a_period_without_leading_zero_is_the_same_period(tmp_path, capsys):
+    result = runner.run_period("2022-3", raw=tmp_path, outputs=tmp_path / "ut")
+    assert result.period == "2022-03"
+    assert f"{tmp_path / '2022-03'}: mappen finns inte" in result.message
+    # Both spellings on the command line are one period, run once.
+    assert main(["run", "2022-3", "2022-03", "--raw", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("mappen finns inte") == 1 and "2022-3:" not in err
+
+
+def test_several_errors_point_to_klk_check_for_all_of_them():
+    def error(text):
+        return SimpleNamespace(severity="error", message=text)
+
+    info = SimpleNamespace(severity="info", message="avrundning.")
+    with pytest.raises(InconsistentDataError) as caught:
+        runner.raise_for_first_error([info, error("första."), error("andra.")], Path("a.xlsx"))
+    message = str(caught.value)
+    assert message.endswith("första. Ytterligare 1 fel; kör klk check a.xlsx för alla fel.")
+    assert "(och" not in message and "andra" not in message
+    with pytest.raises(InconsistentDataError) as caught:
+        runner.raise_for_first_error([error("enda.")], Path("a.xlsx"))
+    assert str(caught.value).endswith("enda.")
+    runner.raise_for_first_error([info], Path("a.xlsx"))
 
 
 def test_usage_errors_exit_2_with_a_sentence(tmp_path, capsys):
@@ -216,3 +259,52 @@ def test_unusable_organisation_sheet_fails_before_any_notebook(tmp_path):
     assert result.exit_code == 2
     assert "'Processområden', cell D4" in result.message and "'Uppåt'" in result.message
     assert not (tmp_path / "2022-03").exists()
+
+
+# A notebook run in a process of its own, as `klk run` is, so that whatever nbclient, asyncio or
+# the kernel print reaches stderr as it would in a terminal.
+_RUN_WITH_NOTEBOOK = """
+import sys
+from pathlib import Path
+from klk_analysis import cli, paths, runner
+paths.NOTEBOOKS = Path(sys.argv[1])
+runner.RUN_NOTEBOOKS = ("sov.ipynb",)
+sys.exit(cli.main(sys.argv[2:]))
+"""
+
+
+def test_timeout_is_one_swedish_sentence_and_the_earlier_report_stays(period_run, tmp_path):
+    notebooks = tmp_path / "anteckningsbocker"
+    notebooks.mkdir()
+    cells = [
+        nbformat.v4.new_code_cell('period: str = "2022-03"'),
+        nbformat.v4.new_markdown_cell("## Läs arbetsboken"),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_markdown_cell("## Vänta länge\n\nEn cell som inte blir klar."),
+        nbformat.v4.new_code_cell("import time\ntime.sleep(60)"),
+    ]
+    cells[0].metadata["tags"] = ["parameters"]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), notebooks / "sov.ipynb")
+    outputs = tmp_path / "outputs"
+    shutil.copytree(period_run.out_dir, outputs / "2022-03")
+    before = _snapshot(outputs / "2022-03")
+    argv = ["run", "2022-3", "--input", str(SHIPPED), "--outputs", str(outputs), "--timeout", "1"]
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN_WITH_NOTEBOOK, str(notebooks), *argv, "--processed", "p"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 3, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(
+        "klk: sov.ipynb avbröts i cell 4 under rubriken \u201dVänta länge\u201d: cellen tog längre "
+        "än tidsgränsen 1\u00a0s (ändra den med --timeout)."
+    )
+    assert lines[0].endswith(f"{outputs / '2022-03'} är orörd.")
+    for english in ("Timeout", "Task", "Traceback", "site-packages", "Interrupting", "Error"):
+        assert english not in done.stderr + done.stdout
+    assert _snapshot(outputs / "2022-03") == before
+    assert not (outputs / "2022-3").exists()

@@ -2,13 +2,15 @@
 
 import ast
 import json
+import logging
+import math
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from klk_analysis import paths
+from klk_analysis import errors, paths
 from klk_analysis.errors import KlkError, RunFailedError, UnusableInputError
 
 KERNEL_NAME = "klk-analysis"
@@ -94,44 +96,131 @@ def _kernel_config():
     return Config({"KernelManager": {"transport": "ipc", "ip": str(prefix)}})
 
 
+# The error a timed-out cell's reply carries, to tell a timeout from the KeyboardInterrupt the
+# kernel reports once it has been interrupted.
+TIMEOUT_ENAME = "KlkCellTimeout"
+
+
+def heading_above(cells: list, index: int) -> str | None:
+    """Return the last Markdown heading above cell index, without its '#'s, or None."""
+    for cell in reversed(cells[:index]):
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        headings = [line for line in source.splitlines() if line.startswith("#")]
+        if headings:
+            return headings[-1].lstrip("#").strip()
+    return None
+
+
+class CellTracker:
+    """Follow a notebook's execution through nbclient's hooks: which cell runs, under what."""
+
+    def __init__(self) -> None:
+        self.cells: list = []
+        self.number = 0  # code cells sent to the kernel: the [n] JupyterLab shows beside the cell
+        self.heading: str | None = None
+        self.timed_out = False
+
+    def on_notebook_start(self, notebook, **_) -> None:
+        """Keep the notebook being executed, injected parameters included."""
+        self.cells = notebook.cells
+
+    def on_cell_execute(self, cell, cell_index: int, **_) -> None:
+        """Count the code cell about to run and note the heading it stands under."""
+        self.number += 1
+        self.heading = heading_above(self.cells, cell_index)
+
+    def on_cell_error(self, cell, cell_index: int, execute_reply: dict, **_) -> None:
+        """Note whether the cell's error was the timeout."""
+        self.timed_out = execute_reply.get("content", {}).get("ename") == TIMEOUT_ENAME
+
+    def where(self) -> str:
+        """Name the cell for a message: 'cell 4 under rubriken ”Prognos”'."""
+        if not self.number:
+            return "kärnans start"
+        under = f" under rubriken \u201d{self.heading}\u201d" if self.heading else ""
+        return f"cell {self.number}{under}"
+
+    def hooks(self) -> dict:
+        """Return the hooks as NotebookClient options."""
+        return {
+            "on_notebook_start": self.on_notebook_start,
+            "on_cell_execute": self.on_cell_execute,
+            "on_cell_error": self.on_cell_error,
+        }
+
+
+def quiet_logs() -> None:
+    """Keep nbclient's and asyncio's English log lines off the terminal; failures are reported."""
+    for name in ("papermill", "asyncio"):
+        logger = logging.getLogger(name)
+        logger.propagate = False
+        if not logger.handlers:
+            logger.addHandler(logging.NullHandler())
+
+
 def execute_notebook(source: Path, target: Path, parameters: dict, timeout: float) -> float:
     """Execute one notebook with papermill in this process and return the seconds it took."""
     import papermill
+    from nbclient.exceptions import DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
 
+    quiet_logs()
+    name = Path(source).name
     names = parameter_names(source)
+    tracker = CellTracker()
+    seconds = max(1, math.ceil(timeout))  # nbclient takes whole seconds only
     started = time.perf_counter()
-    papermill.execute_notebook(
-        str(source),
-        str(target),
-        parameters={k: v for k, v in parameters.items() if k in names},
-        kernel_name=KERNEL_NAME,
-        language="python",
-        progress_bar=False,
-        execution_timeout=timeout,
-        # An immediate shutdown takes 0,1 s; the polite one 0,5 s and now and then 3 s.
-        shutdown_kernel="immediate",
-        # The kernel starts in notebooks/, as in JupyterLab, without changing this process's cwd.
-        resources={"metadata": {"path": str(paths.NOTEBOOKS)}},
-        config=_kernel_config(),
-    )
+    try:
+        papermill.execute_notebook(
+            str(source),
+            str(target),
+            parameters={k: v for k, v in parameters.items() if k in names},
+            kernel_name=KERNEL_NAME,
+            language="python",
+            progress_bar=False,
+            execution_timeout=seconds,
+            # Interrupting a cell that runs too long lets the kernel answer and nbclient finish
+            # cleanly; raising at once would leave its output task pending.
+            interrupt_on_timeout=True,
+            error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": "", "traceback": []},
+            # An immediate shutdown takes 0,1 s; the polite one 0,5 s and now and then 3 s.
+            shutdown_kernel="immediate",
+            # The kernel starts in notebooks/, as in JupyterLab, without changing our cwd.
+            resources={"metadata": {"path": str(paths.NOTEBOOKS)}},
+            config=_kernel_config(),
+            **tracker.hooks(),
+        )
+    except PapermillExecutionError as exc:
+        if tracker.timed_out:
+            raise _timed_out(name, tracker, seconds) from None
+        own = getattr(errors, exc.ename, None)
+        if isinstance(own, type) and issubclass(own, KlkError):
+            raise own(f"{name}: {exc.evalue}") from None
+        raise RunFailedError(
+            f"{name} stannade i {tracker.where()} med {exc.ename}: {exc.evalue}"
+        ) from None
+    except TimeoutError:  # the kernel did not answer even when interrupted
+        raise _timed_out(name, tracker, seconds) from None
+    except DeadKernelError:
+        raise RunFailedError(
+            f"{name}: kärnan avslutades oväntat i {tracker.where()}, kanske av minnesbrist"
+        ) from None
     return time.perf_counter() - started
+
+
+def _timed_out(name: str, tracker: CellTracker, seconds: int) -> RunFailedError:
+    return RunFailedError(
+        f"{name} avbröts i {tracker.where()}: cellen tog längre än tidsgränsen "
+        f"{seconds}\u00a0s (ändra den med --timeout)"
+    )
 
 
 def describe_failure(name: str, exc: BaseException) -> tuple[int, str]:
     """Turn a notebook's exception into an exit code and a sentence, without a traceback."""
-    from papermill.exceptions import PapermillExecutionError
-
-    if isinstance(exc, PapermillExecutionError):
-        from klk_analysis import errors
-
-        own = getattr(errors, exc.ename, None)
-        if isinstance(own, type) and issubclass(own, KlkError):
-            return own.exit_code, f"{name}: {exc.evalue}"
-        return RunFailedError.exit_code, (
-            f"{name} stannade i cell {exc.exec_count} med {exc.ename}: {exc.evalue}"
-        )
-    if isinstance(exc, TimeoutError):
-        return RunFailedError.exit_code, f"{name} tog för lång tid ({exc})"
+    if isinstance(exc, KlkError):
+        return exc.exit_code, str(exc)
     return RunFailedError.exit_code, f"{name} kunde inte köras: {type(exc).__name__}: {exc}"
 
 

@@ -22,7 +22,12 @@ from datetime import datetime
 from pathlib import Path
 
 from klk_analysis import __version__, execution, paths
-from klk_analysis.errors import KlkError, RunFailedError, UnusableInputError
+from klk_analysis.errors import (
+    InconsistentDataError,
+    KlkError,
+    RunFailedError,
+    UnusableInputError,
+)
 from klk_analysis.execution import describe_failure, ensure_kernel, execute_notebook, import_jupyter
 from klk_analysis.formatting import number
 from klk_analysis.outputlock import output_lock
@@ -97,6 +102,15 @@ def latest_period(raw: Path) -> str:
     return periods[-1]
 
 
+def workbooks_in(folder: Path) -> list[Path]:
+    """Return the workbooks in a folder, leaving out Excel's lock files and hidden files."""
+    return sorted(
+        p
+        for p in Path(folder).iterdir()
+        if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", "."))
+    )
+
+
 def find_workbook(raw: Path, period: str) -> Path:
     """Return the one workbook in raw/PERIOD/, or say what is there instead."""
     folder = Path(raw) / period
@@ -105,18 +119,31 @@ def find_workbook(raw: Path, period: str) -> Path:
             f"{folder}: mappen finns inte. Förväntade periodens arbetsbok i {folder}/ "
             "eller en arbetsbok angiven med --input."
         )
-    books = sorted(
-        p
-        for p in folder.iterdir()
-        if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", "."))
-    )
-    if len(books) != 1:
-        found = ", ".join(p.name for p in books) or "ingen"
+    books = workbooks_in(folder)
+    if not books:
         raise UnusableInputError(
-            f"{folder}: hittade {len(books)} arbetsböcker ({found}). Förväntade exakt en, "
-            "eller att arbetsboken anges med --input."
+            f"{folder}: mappen innehåller ingen arbetsbok (.xlsx eller .xlsm). Lägg periodens "
+            "arbetsbok där eller ange den med --input."
+        )
+    if len(books) > 1:
+        raise UnusableInputError(
+            f"{folder}: hittade {len(books)} arbetsböcker ({', '.join(p.name for p in books)}). "
+            "Förväntade exakt en; flytta de andra eller ange arbetsboken med --input."
         )
     return books[0]
+
+
+def refuse_folder(path: Path) -> None:
+    """Say so when a workbook given by name is a folder, naming the workbooks in it."""
+    if not Path(path).is_dir():
+        return
+    books = workbooks_in(path)
+    inside = (
+        f"ange en av arbetsböckerna i den, till exempel {books[0]}"
+        if books
+        else "den innehåller ingen arbetsbok (.xlsx eller .xlsm)"
+    )
+    raise UnusableInputError(f"{path} är en mapp, inte en arbetsbok; {inside}.")
 
 
 def sha256(path: Path) -> str:
@@ -163,17 +190,17 @@ def run_period(
     processed: Path = paths.DATA_PROCESSED,
     board: str | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: int = DEFAULT_TIMEOUT,
     notebooks: tuple[Path, ...] | None = None,
     say: Say = _quiet,
 ) -> RunResult:
     """Run one period into out_dir (default outputs/PERIOD) and return how it ended."""
     started = time.perf_counter()
-    out_dir = Path(out_dir) if out_dir is not None else Path(outputs) / period
     try:
-        Period.parse(period)
+        period = str(Period.parse(period))  # 2022-3 and 2022-03 are one period and one folder
     except ValueError as exc:
-        return RunResult(period, out_dir, 2, f"{exc}.", 0.0)
+        return RunResult(period, Path(out_dir or Path(outputs) / period), 2, f"{exc}.", 0.0)
+    out_dir = Path(out_dir) if out_dir is not None else Path(outputs) / period
     try:
         with output_lock(out_dir, say):
             return _run_locked(
@@ -225,11 +252,13 @@ def _run_locked(
 
     started_at, t0 = started
     recover_dir(out_dir)  # a run killed half-way through its swap: put the last report back
+    if workbook is not None:
+        refuse_folder(workbook)
     workbook = (Path(workbook) if workbook is not None else find_workbook(raw, period)).resolve()
     say(f"{period}: läser och stämmer av {workbook}")
     data = report.load(period, workbook, board, tolerance)
     report.organisation(data)  # an unusable organisation sheet fails here, before any kernel
-    raise_for_errors(data.findings, workbook)
+    raise_for_first_error(data.findings, workbook)
     steps = {"check": time.perf_counter()}
     ensure_kernel()
     import_jupyter()
@@ -303,6 +332,19 @@ def _run_locked(
     return RunResult(period, out_dir, 0, message, took, None, manifest)
 
 
+def raise_for_first_error(findings: list, workbook: Path) -> None:
+    """Raise for the first error among the findings; point to `klk check` when there are more."""
+    errors = [f for f in findings if f.severity == "error"]
+    try:
+        raise_for_errors(errors[:1], workbook)
+    except InconsistentDataError as exc:
+        if len(errors) == 1:
+            raise
+        raise InconsistentDataError(
+            f"{exc} Ytterligare {len(errors) - 1} fel; kör klk check {workbook} för alla fel."
+        ) from None
+
+
 def _staging_dir(out_dir: Path) -> Path:
     """Make the temporary folder beside out_dir that a run builds in, after clearing stale ones."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -321,7 +363,7 @@ def _step_seconds(t0: float, steps: dict[str, float]) -> dict[str, float]:
 
 
 def execute_all(
-    notebooks: tuple[Path, ...], folder: Path, parameters: dict, timeout: float
+    notebooks: tuple[Path, ...], folder: Path, parameters: dict, timeout: int
 ) -> tuple[dict[str, float], list[tuple[int, str]]]:
     """Execute notebooks at once into folder; return seconds per notebook and the failures."""
     seconds, failures = {}, []

@@ -206,7 +206,8 @@ def test_raise_for_errors_names_the_first_error_and_counts_the_rest():
 
     raise_for_errors([finding("info", "avrundning")], "a.xlsx")
     with pytest.raises(
-        InconsistentDataError, match=r"a.xlsx: .*första Kör klk check a.xlsx för alla 2 fel\.$"
+        InconsistentDataError,
+        match=r"a.xlsx: .*första Ytterligare 1 fel; kör klk check a.xlsx för alla fel\.$",
     ) as caught:
         raise_for_errors([finding("error", "första"), finding("error", "andra")], "a.xlsx")
     assert caught.value.exit_code == 1

@@ -320,5 +320,9 @@ def raise_for_errors(findings: Iterable[Finding], source: object) -> None:
     """Raise InconsistentDataError naming the first error when any finding is an error."""
     errors = [f for f in findings if f.severity == "error"]
     if errors:
-        more = f" Kör klk check {source} för alla {len(errors)} fel." if len(errors) > 1 else ""
+        more = (
+            f" Ytterligare {len(errors) - 1} fel; kör klk check {source} för alla fel."
+            if len(errors) > 1
+            else ""
+        )
         raise InconsistentDataError(f"{source}: siffrorna stämmer inte: {errors[0].message}{more}")

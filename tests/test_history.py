@@ -103,3 +103,9 @@ def test_a_sheet_without_header_is_refused(tmp_path):
     path = book(tmp_path, [["KLK HR", 2021, -70.0]], header=["Rad", "Belopp"])
     with pytest.raises(UnusableInputError, match="hittade ingen rubrikrad"):
         read_history(path)
+
+
+def test_an_ambiguous_thousands_dot_gets_the_parsers_advice(tmp_path):
+    path = book(tmp_path, [["KLK HR", 2021, *months(mar="1.301")]])
+    with pytest.raises(UnusableInputError, match=r"cell E5: .*skriv 1 301 .* eller 1,301"):
+        read_history(path)

@@ -84,9 +84,14 @@ def read_history_sheet(book, path: Path) -> pd.DataFrame:
             cell = ws.cell(number, col)
             try:
                 amount = parse_amount(cell.value)
-            except AmountError:
+            except AmountError as exc:
                 raise cell_error(
-                    path, ws.title, cell.coordinate, cell.value, "ett belopp i mnkr eller tomt"
+                    path,
+                    ws.title,
+                    cell.coordinate,
+                    cell.value,
+                    "ett belopp i mnkr eller tomt",
+                    exc.reason,
                 ) from None
             if amount is not None:
                 amounts[month] = (amount * scale, cell.coordinate)

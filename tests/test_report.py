@@ -274,6 +274,9 @@ def test_forecast_section_flags_the_shipped_result(forecast_runs):
         "Prognosen för årets resultat, +3,0 miljoner kronor, ligger under vad utfallet hittills "
         "pekar mot om resterande månader följer budget (+13,8 miljoner kronor)."
     ) in text
+    # Eleven rows are marked in the tables (five lines and sums, six units): eight sentences
+    # and the rest counted in words.
+    assert "Ytterligare tre prognoser ligger utanför beräkningarna; se tabellen." in text
     cells = re.findall(
         r'<th scope="row">Summa ÅRETS RESULTAT</th>(.*?)</tr>',
         report.forecast_tables(run, march).html,

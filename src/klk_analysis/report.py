@@ -302,7 +302,8 @@ def forecast_text(run: ForecastRun) -> Html:
     sentences = run.sentences[:MAX_FORECAST_SENTENCES]
     rest = len(run.sentences) - len(sentences)
     if rest:
-        sentences.append(f"Ytterligare {rest} prognoser ligger utanför beräkningarna; se tabellen.")
+        more = narrative.count_phrase(rest, "prognos", "prognoser")
+        sentences.append(f"Ytterligare {more} ligger utanför beräkningarna; se tabellen.")
     texts = [note, *sentences]
     return Html(_paragraphs(texts), " ".join(texts))
 

@@ -312,6 +312,8 @@ def test_accuracy_at_december_from_the_register(forecast_runs, tmp_path):
     assert re.findall(r">([^<]*)</td>", row) == ["3,0", "12,1", "9,1"]
     (chart,) = report.forecast_charts(run, dec)
     assert "2022, prognos i mars: +9,1 mnkr" in chart.alt
+    # The caption says where the figures come from; the title is drawn in the image.
+    assert chart.note.startswith("Källa: prognosregistret")
     report.write_outputs(dec, [chart], tmp_path, run)
     assert (tmp_path / "tabeller" / "prognos.xlsx").exists()
     assert (tmp_path / "tabeller" / "resultatrakning.xlsx").exists()

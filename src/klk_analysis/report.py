@@ -395,5 +395,6 @@ def forecast_charts(run: ForecastRun, data: ReportData) -> list[charts.Chart]:
             "Prognossäkerhet för årets resultat: utfall minus prognos (mnkr)",
             accuracy_chart(run.all_accuracy),
             accuracy_alt_text(run.all_accuracy),
+            "Källa: prognosregistret, årsprognoserna och årets utfall i december.",
         )
     ]

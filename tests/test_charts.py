@@ -1,3 +1,4 @@
+import base64
 import itertools
 import struct
 from html.parser import HTMLParser
@@ -147,7 +148,7 @@ def test_bridge_from_budgeted_to_actual_result(shipped):
     assert chart.alt == (
         "Från budgeterat till verkligt resultat, januari – mars 2022 (mnkr). Vattenfallsdiagram "
         "från budgeterat resultat −1,6 miljoner kronor till utfall +12,1 miljoner kronor. "
-        "Budgetavvikelse per rad, i miljoner kronor: Kommunersättning 0; Övriga intäkter +5,9; "
+        "Budgetavvikelse per rad, i miljoner kronor: Kommunersättning 0,0; Övriga intäkter +5,9; "
         "Personalkostnader +2,9; Lokalkostnader −0,1; Övriga kostnader +5,1; Avrundning −0,1."
     )
     colours = [to_hex(b.get_facecolor()) for b in chart.figure.axes[0].patches]
@@ -194,7 +195,7 @@ def test_forecast_deviation_per_unit_for_another_board(kfn):
     assert chart.alt == (
         "Prognosavvikelse per enhet, helår 2023, prognos i augusti (mnkr). Liggande "
         "stapeldiagram med en stapel per enhet, från högsta till lägsta värde, i miljoner "
-        "kronor: Bibliotek +0,5; Nämnd och förvaltning 0; Kulturskolan −1,5; Fritidsgårdar "
+        "kronor: Bibliotek +0,5; Nämnd och förvaltning 0,0; Kulturskolan −1,5; Fritidsgårdar "
         "−2,0; Idrottsanläggningar −3,0. Positiva värden är bättre än årsbudget, negativa "
         "sämre än årsbudget. Summa för Kultur- och fritidsnämnden: −6,0 miljoner kronor."
     )
@@ -263,7 +264,57 @@ def test_figure_html_embeds_the_png_with_text_alternative_and_caption(tmp_path):
     assert img["src"].startswith("data:image/png;base64,")
     assert img["alt"] == chart.alt
     assert 'Enhet "A" <script>alert(1)</script> −0,1' in img["alt"]
-    assert parsed.caption == chart.title
+    # The title is drawn in the image and opens the alt text: the caption says where it is from.
+    assert parsed.caption == chart.note
+    assert chart.title not in parsed.caption
+
+
+def test_charts_say_where_their_figures_come_from(shipped_charts):
+    notes = {c.name: c.note for c in shipped_charts}
+    assert notes == {
+        "budgetavvikelse_per_enhet": "Källa: driftredovisningen, kolumnen "
+        "\u201dBudgetavvikelse Mar 2022\u201d.",
+        "resultatbrygga": "Källa: resultaträkningen, kolumnerna \u201dBudget Mar 2022\u201d, "
+        "\u201dUtfall Mar 2022\u201d och \u201dBudgetavvikelse Mar 2022\u201d.",
+        "jamforelse_foregaende_ar": "Källa: resultaträkningen, kolumnerna "
+        "\u201dUtfall Mar 2021\u201d och \u201dUtfall Mar 2022\u201d; utan summaraderna.",
+        "prognosavvikelse_per_enhet": "Källa: driftredovisningen, kolumnen "
+        "\u201dAvvikelse Årsprognos mars\u201d.",
+    }
+
+
+def test_a_chart_without_a_note_hides_its_repeated_title_from_sight(shipped):
+    chart = charts.Chart("x", "Titel", unit_budget_deviation(shipped).figure, "Titel. Text.")
+    assert '<figcaption><span class="dold">Titel</span></figcaption>' in figure_html(chart)
+
+
+def test_alt_text_amounts_read_as_the_bar_labels(shipped):
+    # Kommunersättning's budget deviation is 0: the bar says 0,0 and so must the alt text.
+    chart = result_bridge(shipped)
+    assert "0,0" in _drawn_texts(chart.figure)
+    assert "Kommunersättning 0,0;" in chart.alt
+
+
+def test_each_chart_is_laid_out_once_and_the_report_embeds_the_written_png(
+    shipped, tmp_path, monkeypatch
+):
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    calls = []
+    execute = ConstrainedLayoutEngine.execute
+
+    def counting(self, figure):
+        calls.append(figure)
+        return execute(self, figure)
+
+    monkeypatch.setattr(ConstrainedLayoutEngine, "execute", counting)
+    chart = unit_budget_deviation(shipped)
+    fragment = figure_html(chart)
+    (png, svg) = charts.save_chart(chart, tmp_path)
+    assert len(calls) == 1  # not again for the 200-dpi file and the SVG
+    embedded = fragment.split("base64,", 1)[1].split('"', 1)[0]
+    assert base64.b64decode(embedded) == png.read_bytes()
+    assert "<svg" in svg.read_text(encoding="utf-8")
 
 
 def test_no_figure_or_name_of_the_source_document_in_the_module():

@@ -32,6 +32,6 @@ def test_unknown_line_or_table_names_the_choices(data):
 
 def test_line_labels_and_whole_table(data):
     assert "<li>KLK Näringsliv</li>" in exploration.line_labels(data, "driftredovisning").html
-    assert "<caption>Driftredovisning januari–mars 2022, mnkr</caption>" in (
+    assert "<caption>Driftredovisning januari \u2013 mars 2022, mnkr</caption>" in (
         exploration.whole_table(data, "driftredovisning").html
     )

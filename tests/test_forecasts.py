@@ -177,7 +177,9 @@ def late_year(month: int, share_history: pd.DataFrame | None = None):
 def test_warning_rule():
     early = late_year(9)
     assert early.loc["Kostnader", "run_rate_warning"] == "late_costs"
-    assert early.loc["Enhet", "run_rate_warning"] == "late_costs"
+    # A unit without utfall has no run-rate, so nothing to warn about.
+    assert pd.isna(early.loc["Enhet", "run_rate"])
+    assert early.loc["Enhet", "run_rate_warning"] == ""
     assert early.loc["Intäkter", "run_rate_warning"] == ""
     late = late_year(11)
     assert late.loc["Kostnader", "run_rate_warning"] == ""
@@ -236,7 +238,38 @@ def test_export_workbook(shipped_projections, tmp_path):
     assert result[headers.index("Årsprognos")].value == pytest.approx(3.0)
     unit = rows["KLK HR"]
     assert unit[headers.index("Rak uppräkning av utfallet")].value is None
+    # No run-rate for a unit without utfall, so no warning about one either.
+    assert unit[headers.index("Varning rak uppräkning")].value in (None, "")
+    assert result[headers.index("Varning rak uppräkning")].value == (
+        "kostnader ofta kommer senare under året"
+    )
     assert not list(tmp_path.glob("tabeller/.*"))
+
+
+def test_export_rounds_amounts_to_six_decimals(shipped_projections, tmp_path):
+    frame = shipped_projections.reset_index()
+    frame.loc[0, "arsprognos"] = 0.1 + 0.2  # 0.30000000000000004 in binary floating point
+    frame.loc[1, "arsprognos"] = 461.6000000000001
+    ws = openpyxl.load_workbook(write_forecast_xlsx(frame, tmp_path)).active
+    column = [c.value for c in ws[1]].index("Årsprognos")
+    assert [r[column].value for r in ws.iter_rows(min_row=2, max_row=3)] == [0.3, 461.6]
+
+
+def test_method_note_counts_units_without_utfall():
+    from klk_analysis.forecasts import method_note
+
+    frame = pd.DataFrame(
+        {
+            "table": ["driftredovisning"] * 3,
+            "kind": ["line"] * 3,
+            "year": [2022] * 3,
+            "month": [10] * 3,
+            "utfall": [1.0, float("nan"), float("nan")],
+            "last_year_profile": [1.0, float("nan"), float("nan")],
+        }
+    )
+    assert "så för 2 av 3 enheter visas bara" in method_note(frame)
+    assert "för alla" not in method_note(frame)
 
 
 def test_period_figures_agree_with_wide(shipped):
@@ -259,12 +292,14 @@ def test_method_note_says_what_cannot_be_computed(shipped_projections):
     from klk_analysis.forecasts import method_note
 
     assert method_note(shipped_projections.reset_index()) == (
-        "Årsprognosen jämförs med beräkningar av helåret utifrån utfallet januari–mars: "
+        "Årsprognosen jämförs med beräkningar av helåret utifrån utfallet januari \u2013 mars: "
         "resterande månader enligt budget, rak uppräkning av utfallet och tidigare års profil. "
         "En rak uppräkning markeras som osäker före årets sista kvartal för kostnader och "
         "resultat, eftersom kostnader ofta kommer senare under året. Tidigare års profil kan "
-        "inte beräknas eftersom det saknas utfall för tidigare år vid samma månad. "
-        "Driftredovisningen har inget utfall per enhet, så för 8 av 8 enheter visas bara "
+        "inte beräknas: den behöver tidigare års utfall för helåret och till och med mars, och "
+        "arbetsboken har inget blad \u201dHistorik\u201d med dem och prognosregistret ingen "
+        "årsredovisning från ett tidigare år. "
+        "Driftredovisningen har inget utfall per enhet, så för alla 8 enheter visas bara "
         "beräkningen där resterande månader följer budget. Prognoser som avviker mer än 1,0 "
         "miljoner kronor från beräkningarna markeras."
     )

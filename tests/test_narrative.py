@@ -118,7 +118,7 @@ def test_the_source_documents_comments(shipped_text):
         "De enheter som har positiv prognosavvikelse är KLK Näringsliv (+1,7 miljoner kronor), "
         "KLK Ekonomi och kvalitet (+1,0 miljoner kronor) och KLK HR (+0,3 miljoner kronor). "
         "Ingen enhet har negativ prognosavvikelse.",
-        "Tabellernas summor och avvikelser stämmer så när som på avrundning. På 6 ställen "
+        "Tabellernas summor och avvikelser stämmer så när som på avrundning. På sex ställen "
         "skiljer sig ett tryckt belopp med högst 0,1 miljoner kronor från det som räknas fram ur "
         "de avrundade beloppen i tabellerna, eftersom beloppen är beräknade före avrundning.",
     ]
@@ -166,8 +166,15 @@ def test_failed_checks_are_told_with_row_and_size(tmp_path):
     rows[2][3] = 64.8  # a lost minus sign on a unit's annual budget
     book = load_workbook(source_workbook(tmp_path / "a.xlsx", dr_rows=rows))
     text = comments(economy_context(book, reconcile(book)))[-1]
-    assert text.startswith("Kontrollen av tabellerna hittade 1 fel som behöver rättas: ")
-    assert "'Summa Kommunstyrelsen'" in text and "tappat minustecken" in text
+    assert text.startswith("Kontrollen av tabellerna hittade ett fel som behöver rättas: ")
+    # The report's own sentence, with typographic quotes, not the command line's message.
+    assert (
+        "Driftredovisningen, rad \u201dSumma Kommunstyrelsen\u201d, "
+        "kolumn \u201dBudget 2022\u201d: "
+        "tryckt \u2212461,5 mnkr, raderna ovanför summerar till \u2212331,9 mnkr, en differens "
+        "på \u2212129,6 mnkr."
+    ) in text
+    assert "'" not in text
     assert "Tabellernas summor och avvikelser stämmer" not in text
 
 
@@ -199,3 +206,19 @@ def test_templates_render_strictly():
 def test_no_figure_or_name_of_the_source_document_in_code_or_templates():
     text = package_text("narrative.py", "templates/text/*")
     assert [w for w in source_document_words() if w in text] == []
+
+
+def test_counts_up_to_twelve_in_words():
+    from klk_analysis.narrative import count_phrase, number_word
+
+    assert [number_word(n) for n in (1, 2, 6, 12, 13)] == ["en", "två", "sex", "tolv", "13"]
+    assert number_word(1, neuter=True) == "ett"
+    assert count_phrase(0, "fel", "fel", neuter=True) == "inga fel"
+    assert count_phrase(1, "period", "perioder") == "en period"
+    assert count_phrase(3, "varning", "varningar") == "tre varningar"
+
+
+def test_workbook_texts_get_typographic_quotes():
+    from klk_analysis.narrative import quoted
+
+    assert quoted("Summa INTÄKTER") == "\u201dSumma INTÄKTER\u201d"

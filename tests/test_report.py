@@ -29,7 +29,8 @@ def test_load_refuses_a_workbook_of_another_period():
 
 
 def test_period_text_and_title():
-    assert report.period_text(Period(2022, 3)) == "januari\u2013mars 2022"
+    # One spelling throughout, the source document's: "januari – mars".
+    assert report.period_text(Period(2022, 3)) == "januari \u2013 mars 2022"
     assert report.period_text(Period(2023, 1)) == "januari 2023"
     # The report is named by its period (see test_narrative for every kind).
     assert report.report_title("Kulturnämnden", Period(2022, 8)) == (
@@ -39,7 +40,8 @@ def test_period_text_and_title():
 
 def test_resultatrakning_table_as_printed(data):
     text = report.resultatrakning_table(data).html
-    assert "<caption>Resultaträkning (belopp i mnkr)</caption>" in text
+    # The heading above names the table: the caption names it for screen readers only.
+    assert '<caption><span class="dold">Resultaträkning. </span>Belopp i mnkr</caption>' in text
     assert '<th scope="col">Konto</th><th scope="col">Utfall Mar 2021</th>' in text
     # Personalkostnader −28,8 −29,1 −32,0 2,9 −118,5 2,9 as in the source document.
     cells = "".join(
@@ -61,8 +63,17 @@ def test_driftredovisning_table_escapes_labels(tmp_path):
 
 def test_findings_section_counts_and_lists(data):
     section = report.findings_section(data)
-    assert "gav 0 fel, 0 varningar och 6 avrundningsdifferenser" in section.html
-    assert "tryckt 132,0, raderna summerar till 132,1" in section.html
+    assert "gav inga fel, inga varningar och sex avrundningsdifferenser" in section.html
+    # Printed on paper too: a table, never inside a closed <details>.
+    assert "<details" not in section.html
+    assert (
+        '<tr class="rad"><th scope="row">Resultaträkning</th><td>Summa INTÄKTER</td>'
+        "<td>Utfall Mar 2022</td>"
+        '<td class="tal" style="text-align: right">132,0</td>'
+        '<td class="tal" style="text-align: right">132,1</td>'
+        '<td class="tal" style="text-align: right">\u22120,1</td></tr>'
+    ) in section.html
+    assert "'" not in section.html.replace("'Summa", "")  # no straight quotes around labels
     assert repr(section).startswith("Avstämningen")
 
 
@@ -117,8 +128,8 @@ def test_the_report_has_the_source_documents_sentences_in_its_order(period_run):
     # Summary first, then the tables, the charts, the comments (the source's economy section).
     order = [
         text.index(first),
-        text.index("<caption>Resultaträkning"),
-        text.index("<caption>Driftredovisning"),
+        text.index('<span class="dold">Resultaträkning. </span>'),
+        text.index('<span class="dold">Driftredovisning'),
         text.index('<figure class="diagram">'),
         text.index('<ul class="kommentarer">'),
     ]
@@ -198,7 +209,7 @@ def test_the_whole_report_in_the_source_documents_structure(period_run):
     # The economy tables sit inside the Ekonomi area, before its commitment.
     assert (
         text.index('id="processomrade-ekonomi"')
-        < text.index("<caption>Resultaträkning")
+        < text.index('<span class="dold">Resultaträkning. </span>')
         < text.index("Förbättrad ekonomistyrning")
     )
     assert text.count('<div class="atagande">') == 14
@@ -263,6 +274,9 @@ def test_forecast_section_flags_the_shipped_result(forecast_runs):
         "Prognosen för årets resultat, +3,0 miljoner kronor, ligger under vad utfallet hittills "
         "pekar mot om resterande månader följer budget (+13,8 miljoner kronor)."
     ) in text
+    # Eleven rows are marked in the tables (five lines and sums, six units): eight sentences
+    # and the rest counted in words.
+    assert "Ytterligare tre prognoser ligger utanför beräkningarna; se tabellen." in text
     cells = re.findall(
         r'<th scope="row">Summa ÅRETS RESULTAT</th>(.*?)</tr>',
         report.forecast_tables(run, march).html,
@@ -283,7 +297,7 @@ def test_forecast_section_flags_the_shipped_result(forecast_runs):
 def test_accuracy_waits_for_december(forecast_runs):
     _, march, run, _, _ = forecast_runs
     assert "redovisas i årsredovisningen" in report.accuracy_section(run, march).html
-    assert "från 1 period för Kommunstyrelsen" in report.accuracy_section(run, march).html
+    assert "från en period för Kommunstyrelsen" in report.accuracy_section(run, march).html
     assert report.forecast_charts(run, march) == []
 
 
@@ -298,6 +312,8 @@ def test_accuracy_at_december_from_the_register(forecast_runs, tmp_path):
     assert re.findall(r">([^<]*)</td>", row) == ["3,0", "12,1", "9,1"]
     (chart,) = report.forecast_charts(run, dec)
     assert "2022, prognos i mars: +9,1 mnkr" in chart.alt
+    # The caption says where the figures come from; the title is drawn in the image.
+    assert chart.note.startswith("Källa: prognosregistret")
     report.write_outputs(dec, [chart], tmp_path, run)
     assert (tmp_path / "tabeller" / "prognos.xlsx").exists()
     assert (tmp_path / "tabeller" / "resultatrakning.xlsx").exists()

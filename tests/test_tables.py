@@ -91,7 +91,7 @@ def shipped_files(shipped, tmp_path_factory):
 
 def test_html_resultatrakning_is_the_source_documents_table(shipped):
     cells = parse(table_html(shipped.resultatrakning))
-    assert cells.captions == ["Resultaträkning (belopp i mnkr)"]
+    assert cells.captions == ["Resultaträkning. Belopp i mnkr"]
     header, *body = cells.rows
     assert [text for _, _, text in header] == RR_HEADER
     assert all(tag == "th" and attrs["scope"] == "col" for tag, attrs, _ in header)
@@ -122,8 +122,8 @@ def test_html_marks_sum_and_result_rows(shipped):
 def test_html_driftredovisning_is_the_source_documents_table(shipped):
     cells = parse(tables_html(shipped))
     assert cells.captions == [
-        "Resultaträkning (belopp i mnkr)",
-        "Driftredovisning – underliggande enheter (belopp i mnkr)",
+        "Resultaträkning. Belopp i mnkr",
+        "Driftredovisning – underliggande enheter. Belopp i mnkr",
     ]
     rows = cells.rows[len(RR_ROWS) + 1 :]
     assert [text for _, _, text in rows[0]] == DR_HEADER

@@ -6,7 +6,7 @@ import io
 import shutil
 import tempfile
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -15,14 +15,13 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import Formatter, MaxNLocator
 
 from klk_analysis.errors import UnusableInputError
-from klk_analysis.formatting import mnkr, number, rounded
+from klk_analysis.formatting import number, rounded
 from klk_analysis.loading import Workbook
-from klk_analysis.narrative import period_span, plain_label, render
+from klk_analysis.narrative import amount_label, period_span, plain_label, quoted, render, series
 from klk_analysis.processed import replace_dir
 
 FIGURE_FOLDER = "figurer"
 DPI = 200
-HTML_DPI = 110
 # Okabe–Ito colours: told apart with every common colour-vision deficiency. Blue, orange and the
 # light grey of result bars also differ in lightness, so they stay apart in grey print; negative
 # bars and last year's bars are hatched as well.
@@ -37,12 +36,18 @@ WIDTH = 8.0
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart ready to save or embed: file name, Swedish title, figure and text alternative."""
+    """A chart ready to save or embed: file name, Swedish title, figure and text alternative.
+
+    The title is drawn in the image; the note (where its figures come from) is the caption.
+    """
 
     name: str
     title: str
     figure: Figure
     alt: str
+    note: str = ""
+    # PNG bytes per dpi: the report embeds the very file that is written to figurer/.
+    rendered: dict = field(default_factory=dict, repr=False, compare=False)
 
     def _repr_html_(self) -> str:
         # A notebook shows the chart as the report does: embedded PNG, text alternative, caption.
@@ -94,7 +99,7 @@ def _label_bars(ax, bars, values) -> None:
         # A bar with a negative length starts at its base: its far end is the smaller edge.
         ends = (bar.get_x(), bar.get_x() + bar.get_width())
         ax.annotate(
-            mnkr(value, sign=True) if rounded(value) else "0,0",
+            amount_label(value),
             (min(ends) if negative else max(ends), bar.get_y() + bar.get_height() / 2),
             xytext=(-4 if negative else 4, 0),
             textcoords="offset points",
@@ -137,6 +142,12 @@ def _deviation_chart(names, values, title, better, worse):
     return figure
 
 
+def source_note(table: str, headers: list[str], extra: str = "") -> str:
+    """Say where a chart's figures come from: the table and its columns as printed."""
+    word = "kolumnen" if len(headers) == 1 else "kolumnerna"
+    return f"Källa: {table}, {word} {series(quoted(h) for h in headers)}{extra}."
+
+
 def _units(workbook: Workbook, measure: str) -> tuple[pd.DataFrame, str, float | None]:
     dr = workbook.driftredovisning
     column = dr.column(measure, workbook.period.year)
@@ -157,7 +168,8 @@ def _unit_chart(workbook: Workbook, measure: str, name: str, template: str, word
     )
     items = [{"name": n, "amount": v} for n, v in zip(names, values, strict=True)]
     alt = render(template, items=items, total=total, board=workbook.board, **words)
-    return Chart(name, words["title"], figure, alt)
+    header = workbook.driftredovisning.column(measure, workbook.period.year).header
+    return Chart(name, words["title"], figure, alt, source_note("driftredovisningen", [header]))
 
 
 def unit_budget_deviation(workbook: Workbook) -> Chart:
@@ -279,7 +291,9 @@ def result_bridge(workbook: Workbook) -> Chart:
         end=float(steps["amount"].iloc[-1]),
         items=items,
     )
-    return Chart("resultatbrygga", title, figure, alt)
+    rr = workbook.resultatrakning
+    headers = [rr.column(m, year).header for m in ("budget", "utfall", "budgetavvikelse")]
+    return Chart("resultatbrygga", title, figure, alt, source_note("resultaträkningen", headers))
 
 
 def change_on_last_year(workbook: Workbook) -> Chart | None:
@@ -326,7 +340,8 @@ def change_on_last_year(workbook: Workbook) -> Chart | None:
         for label, b, n in zip(rows["label"], rows[before.id], rows[now.id], strict=True)
     ][::-1]
     alt = render("diagram_jamforelse.txt.j2", title=title, items=items, year=year, span=span)
-    return Chart("jamforelse_foregaende_ar", title, figure, alt)
+    note = source_note("resultaträkningen", [before.header, now.header], "; utan summaraderna")
+    return Chart("jamforelse_foregaende_ar", title, figure, alt, note)
 
 
 def economy_charts(workbook: Workbook) -> list[Chart]:
@@ -340,23 +355,40 @@ def economy_charts(workbook: Workbook) -> list[Chart]:
     return [c for c in charts if c is not None]
 
 
+def _save(chart: Chart, target, **options) -> None:
+    chart.figure.savefig(target, **options)
+    # The first drawing laid the chart out (most of its time); later drawings at another dpi
+    # or as SVG keep that layout instead of computing the same one again.
+    if chart.figure.get_layout_engine() is not None:
+        chart.figure.set_layout_engine("none")
+
+
 def png_bytes(chart: Chart, dpi: int = DPI) -> bytes:
-    """Return the chart as PNG bytes."""
-    buffer = io.BytesIO()
-    chart.figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    return buffer.getvalue()
+    """Return the chart as PNG bytes, drawn once per dpi."""
+    if dpi not in chart.rendered:
+        buffer = io.BytesIO()
+        _save(chart, buffer, format="png", dpi=dpi, metadata={"Software": None})
+        chart.rendered[dpi] = buffer.getvalue()
+    return chart.rendered[dpi]
 
 
-def figure_html(chart: Chart, dpi: int = HTML_DPI) -> str:
+def figure_html(chart: Chart, dpi: int = DPI) -> str:
     """Return an HTML <figure> with the chart as an embedded PNG, its text alternative and title."""
     data = base64.b64encode(png_bytes(chart, dpi)).decode("ascii")
     return (
         '<figure class="diagram">'
         f'<img src="data:image/png;base64,{data}" alt="{html.escape(chart.alt, quote=True)}" '
         'style="max-width: 100%; height: auto">'
-        f"<figcaption>{html.escape(chart.title)}</figcaption>"
+        f"<figcaption>{_caption(chart)}</figcaption>"
         "</figure>"
     )
+
+
+def _caption(chart: Chart) -> str:
+    # The title is in the image and opens the alt text: shown again it would only repeat itself.
+    if chart.note:
+        return html.escape(chart.note)
+    return f'<span class="dold">{html.escape(chart.title)}</span>'
 
 
 def save_chart(chart: Chart, folder: Path) -> list[Path]:
@@ -364,7 +396,7 @@ def save_chart(chart: Chart, folder: Path) -> list[Path]:
     folder = Path(folder)
     png, svg = folder / f"{chart.name}.png", folder / f"{chart.name}.svg"
     png.write_bytes(png_bytes(chart))
-    chart.figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    _save(chart, svg, format="svg", metadata={"Date": None, "Creator": None})
     return [png, svg]
 
 

@@ -22,7 +22,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from klk_analysis.deviations import KEYS
-from klk_analysis.narrative import render
+from klk_analysis.narrative import period_span, render
 from klk_analysis.periods import MONTH_NAMES_SV, Period
 
 TABLES = ("resultatrakning", "driftredovisning")
@@ -76,6 +76,8 @@ HEADERS = {
     "gap": "Prognosens avstånd utanför metoderna",
     "run_rate_warning": "Varning rak uppräkning",
 }
+# Amounts are stored rounded to this many decimals: 461.6, not 461.6000000000001.
+XLSX_DECIMALS = 6
 # Excel shows it with the reader's decimal comma; the minus is the true one, U+2212.
 NUMBER_FORMAT = '#,##0.0;"\u2212"#,##0.0'
 # Characters that make a spreadsheet read a text cell as a formula (OWASP).
@@ -188,17 +190,19 @@ def last_year_profile(
 def run_rate_warning(frame: pd.DataFrame) -> pd.Series:
     """Return why a run-rate misleads for a row ('late_costs', 'uneven_profile') or ''.
 
-    Rule: before the last quarter, every cost line, unit and result row is warned, because
-    costs come later in the year; where history shows a share at this month more than five
-    percentage points from month/12, the row is warned at any month.
+    Rule: only rows with an utfall (so a run-rate) are warned. Before the last quarter every cost
+    line, unit and result row is warned, because costs come later in the year; where history
+    shows a share at this month more than five percentage points from month/12, at any month.
     """
     early = frame["month"] < LAST_QUARTER_START
     costs = (frame["arsbudget"] < 0) | (frame["kind"] == "result")
     even = frame["month"] / 12
     share = frame["profile_share"] if "profile_share" in frame else pd.Series(np.nan, frame.index)
     uneven = (share - even).abs() > UNEVEN_PROFILE
+    # Only a run-rate that exists can mislead: a unit without utfall gets none and no warning.
+    exists = frame["utfall"].notna() if "utfall" in frame else pd.Series(True, frame.index)
     return pd.Series(
-        np.select([early & costs, uneven], ["late_costs", "uneven_profile"], ""),
+        np.select([exists & early & costs, exists & uneven], ["late_costs", "uneven_profile"], ""),
         index=frame.index,
         name="run_rate_warning",
     )
@@ -287,6 +291,7 @@ def method_note(frame: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD_MNKR) 
     return render(
         "prognos_metoder.txt.j2",
         month_name=MONTH_NAMES_SV[month - 1],
+        period_span=period_span(Period(int(frame["year"].iloc[0]), month)),
         methods=[m.label.lower() for m in METHODS],
         warn_early=month < LAST_QUARTER_START,
         has_profile=bool(frame["last_year_profile"].notna().any()),
@@ -326,7 +331,7 @@ def write_forecast_xlsx(frame: pd.DataFrame, directory: Path) -> Path:
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row, col)
             if col - 1 in numeric:
-                cell.value = None if pd.isna(value) else float(value)
+                cell.value = None if pd.isna(value) else round(float(value), XLSX_DECIMALS)
             else:
                 # Typed as text so a label such as "=..." from a received file stays text.
                 cell.value, cell.data_type = str(value), "s"

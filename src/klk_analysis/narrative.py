@@ -21,6 +21,19 @@ REPORT_NAMES = {
 }
 LARGEST_LINES = 3
 _DASHES = "-\u2212\u2013\u2014•*· "
+# Swedish style writes the numbers up to twelve in words: "från en period", "sex ställen".
+_WORDS = ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva")
+_WORDS += ("tolv",)
+# The reconciliation's checks in the report's own words: what the printed figure is compared to.
+CHECK_WORDS = {
+    "summa": "raderna ovanför summerar till",
+    "budgetavvikelse": "utfall minus budget ger",
+    "avvikelse_arsprognos": "årsprognos minus årsbudget ger",
+    "mellan_tabeller": "resultaträkningens resultat ger",
+    "driftram": "driftram och budgeterat resultat ger",
+    "enhet": "driftramen ger",
+}
+TABLE_NAMES = {"resultatrakning": "Resultaträkningen", "driftredovisning": "Driftredovisningen"}
 
 
 def signed(value: float) -> str:
@@ -32,6 +45,50 @@ def signed(value: float) -> str:
 def percent(value: float, decimals: int = 1) -> str:
     """Format a percentage the Swedish way without a space before the sign: 1,9%."""
     return number(value, decimals) + "%"
+
+
+def amount_label(value: float) -> str:
+    """Format an amount as a chart's bar label and its text alternative show it: +4,2, 0,0."""
+    return mnkr(value, sign=True) if rounded(value) else "0,0"
+
+
+def quoted(text: str) -> str:
+    """Put a text from the workbook within Swedish typographic quotes: ”Summa INTÄKTER”."""
+    return f"\u201d{text}\u201d"
+
+
+def number_word(count: int, neuter: bool = False) -> str:
+    """Write a count up to twelve in words (en, ett, två … tolv), larger ones in digits."""
+    if count == 1:
+        return "ett" if neuter else "en"
+    return _WORDS[count] if 0 <= count < len(_WORDS) else number(count, 0)
+
+
+def count_phrase(count: int, singular: str, plural: str, neuter: bool = False) -> str:
+    """Count things the Swedish way: "inga fel", "en varning", "sex avrundningsdifferenser"."""
+    if count == 0:
+        return f"inga {plural}"
+    return f"{number_word(count, neuter)} {singular if count == 1 else plural}"
+
+
+def finding_sentence(finding: Finding) -> str:
+    """Say in the report's words where a check found a gap, and the printed and computed figures."""
+    table = TABLE_NAMES.get(finding.table, finding.table)
+    where = f"{table}, rad {quoted(finding.row)}, kolumn {quoted(finding.column)}"
+    if finding.printed is None:
+        return f"{where}: kontrollen kunde inte räkna fram beloppet."
+    if finding.computed is None:
+        # Only the unit check leaves the computed figure out: an amount too large for mnkr.
+        return (
+            f"{where}: {mnkr(finding.printed)} mnkr är orimligt stort för en nämnd; "
+            "beloppen ser ut att vara i tkr."
+        )
+    gap = finding.printed - finding.computed
+    what = CHECK_WORDS.get(finding.check, "beräknat")
+    return (
+        f"{where}: tryckt {mnkr(finding.printed)} mnkr, {what} {mnkr(finding.computed)} mnkr, "
+        f"en differens på {mnkr(gap, sign=True)} mnkr."
+    )
 
 
 def series(items) -> str:
@@ -73,7 +130,15 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     env.filters.update(
-        mnkr=mnkr, signed=signed, percent=percent, genitive=board_genitive, series=series
+        mnkr=mnkr,
+        signed=signed,
+        percent=percent,
+        genitive=board_genitive,
+        series=series,
+        bar_label=amount_label,
+        words=number_word,
+        count=count_phrase,
+        quoted=quoted,
     )
     return env
 
@@ -175,8 +240,8 @@ def economy_context(workbook: Workbook, findings: list[Finding]) -> dict:
         "negative_units": _amounts(negative["label"], negative[unit_deviation], plain_label),
         "largest_budget_lines": _largest(rr.rows, deviation),
         "largest_forecast_lines": _largest(rr.rows, forecast_deviation),
-        "errors": [f.message for f in findings if f.severity == "error"],
-        "warnings": [f.message for f in findings if f.severity == "warning"],
+        "errors": [finding_sentence(f) for f in findings if f.severity == "error"],
+        "warnings": [finding_sentence(f) for f in findings if f.severity == "warning"],
         "rounding_count": len(infos),
         "rounding_max": max((abs(f.printed - f.computed) for f in infos), default=0.0),
     }

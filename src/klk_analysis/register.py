@@ -317,7 +317,9 @@ def forecast_run(
     before = read_register(register_path)
     past = combined_history(history if history is not None else empty_history(), before, board)
     frame = projections(tidy, past, threshold, profile_years)
-    register = update_register(register_path, frame, board)
+    # The register read above is updated and written: read once, not again for the update.
+    register = merge_entries(before, register_entries(frame, board))
+    write_register(register, register_path)
     own = register[register["board"] == board]
     # Accuracy is shown at year-end only: before December this year's outcome is unknown.
     year_end = int(frame["month"].iloc[0]) == 12

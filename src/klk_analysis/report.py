@@ -32,6 +32,7 @@ from klk_analysis.validation import DEFAULT_TOLERANCE, Finding, count_by_severit
 
 TABLE_TITLES = {"resultatrakning": "Resultaträkning", "driftredovisning": "Driftredovisning"}
 SEVERITY_SV = {"error": "Fel", "warning": "Varning", "info": "Avrundning"}
+ROUNDING_HEADERS = ("Tabell", "Rad", "Kolumn", "Tryckt", "Beräknat", "Differens")
 
 
 @dataclass(frozen=True)
@@ -88,11 +89,8 @@ def load(
 
 
 def period_text(period: Period) -> str:
-    """Name the months a period covers in Swedish: 'januari–mars 2022', 'januari 2022'."""
-    months = MONTH_NAMES_SV[0]
-    if period.month > 1:
-        months += "\u2013" + period.month_name
-    return f"{months} {period.year}"
+    """Name the months a period covers as the report's sentences do: 'januari – mars 2022'."""
+    return f"{narrative.period_span(period)} {period.year}"
 
 
 def report_title(board: str, period: Period) -> str:
@@ -103,7 +101,7 @@ def report_title(board: str, period: Period) -> str:
 def title(data: ReportData) -> Html:
     """Return the report's heading with the board, the period and the source file."""
     heading = html.escape(report_title(data.board, data.period))
-    months = html.escape(f"{narrative.period_span(data.period)} {data.period.year}")
+    months = html.escape(period_text(data.period))
     source = html.escape(data.workbook.path.name)
     return Html(
         f"<h1>{heading}</h1>\n"
@@ -137,29 +135,59 @@ def comments(data: ReportData) -> Html:
 
 def _finding_item(finding: Finding) -> str:
     label = SEVERITY_SV[finding.severity]
-    message = html.escape(finding.message)
+    # The report's own sentence from the finding's fields, not the command line's message.
+    message = html.escape(narrative.finding_sentence(finding))
     return f'<li><strong class="{finding.severity}">{label}:</strong> {message}</li>'
+
+
+def rounding_table(notes: list[Finding]) -> str:
+    """Return the rounding notes as a compact table: where, printed, computed and the gap."""
+    head = "".join(f'<th scope="col">{h}</th>' for h in ROUNDING_HEADERS)
+    rows = "\n".join(
+        f'<tr class="rad"><th scope="row">{html.escape(TABLE_TITLES.get(f.table, f.table))}</th>'
+        f"<td>{html.escape(f.row)}</td><td>{html.escape(f.column)}</td>"
+        + "".join(
+            f'<td class="tal" style="text-align: right">{html.escape(mnkr(v, sign=s))}</td>'
+            for v, s in ((f.printed, False), (f.computed, False), (f.printed - f.computed, True))
+        )
+        + "</tr>"
+        for f in notes
+    )
+    return (
+        '<table class="tabell avrundning">\n'
+        "<caption>Avrundningsdifferenser: tryckt belopp mot det som räknas fram ur tabellens "
+        "belopp (mnkr)</caption>\n"
+        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
+    )
 
 
 def findings_section(data: ReportData) -> Html:
     """Return the reconciliation's outcome: a sentence with the counts, then every finding."""
     counts = count_by_severity(list(data.findings))
+    notes_text = narrative.count_phrase(
+        counts["info"], "avrundningsdifferens", "avrundningsdifferenser"
+    )
     summary = (
-        f"Avstämningen av arbetsbokens summor och avvikelser gav {counts['error']} fel, "
-        f"{counts['warning']} varningar och {counts['info']} avrundningsdifferenser "
-        f"(högst {mnkr(data.tolerance)} mnkr, eftersom summorna är beräknade före avrundning)."
+        "Avstämningen av arbetsbokens summor och avvikelser gav "
+        f"{narrative.count_phrase(counts['error'], 'fel', 'fel', neuter=True)}, "
+        f"{narrative.count_phrase(counts['warning'], 'varning', 'varningar')} och "
+        f"{notes_text} (högst {mnkr(data.tolerance)} mnkr, eftersom summorna är beräknade "
+        "före avrundning)."
     )
     serious = [f for f in data.findings if f.severity != "info"]
-    notes = [f for f in data.findings if f.severity == "info"]
+    # Rounding notes always carry both figures; any other note is listed with the findings.
+    notes = [
+        f
+        for f in data.findings
+        if f.severity == "info" and f.printed is not None and f.computed is not None
+    ]
+    serious += [f for f in data.findings if f.severity == "info" and f not in notes]
     parts = [f'<section class="avstamning"><p>{html.escape(summary)}</p>']
     if serious:
         parts.append("<ul>" + "".join(_finding_item(f) for f in serious) + "</ul>")
     if notes:
-        parts.append(
-            "<details><summary>Avrundningsdifferenser</summary><ul>"
-            + "".join(_finding_item(f) for f in notes)
-            + "</ul></details>"
-        )
+        # A plain table, not a closed <details>: printed on paper it must still show every note.
+        parts.append(rounding_table(notes))
     parts.append("</section>")
     return Html("\n".join(parts), summary)
 
@@ -172,13 +200,13 @@ def table_html(table: Table, caption: str) -> Html:
 def resultatrakning_table(data: ReportData) -> Html:
     """Return the resultaträkning as printed in the source workbook."""
     table = data.workbook.resultatrakning
-    return table_html(table, tables.caption(table))
+    return Html(tables.table_html(table), tables.caption(table))
 
 
 def driftredovisning_table(data: ReportData) -> Html:
     """Return the driftredovisning per unit as printed in the source workbook."""
     table = data.workbook.driftredovisning
-    return table_html(table, tables.caption(table))
+    return Html(tables.table_html(table), tables.caption(table))
 
 
 def economy_charts(data: ReportData) -> list[charts.Chart]:
@@ -274,7 +302,8 @@ def forecast_text(run: ForecastRun) -> Html:
     sentences = run.sentences[:MAX_FORECAST_SENTENCES]
     rest = len(run.sentences) - len(sentences)
     if rest:
-        sentences.append(f"Ytterligare {rest} prognoser ligger utanför beräkningarna; se tabellen.")
+        more = narrative.count_phrase(rest, "prognos", "prognoser")
+        sentences.append(f"Ytterligare {more} ligger utanför beräkningarna; se tabellen.")
     texts = [note, *sentences]
     return Html(_paragraphs(texts), " ".join(texts))
 
@@ -313,7 +342,9 @@ def forecast_tables(run: ForecastRun, data: ReportData) -> Html:
 def _years_text(first: int, last: int, years: int) -> str:
     if first == last:
         return str(int(first))
-    return f"{int(years)} år mellan {int(first)} och {int(last)}"
+    return (
+        f"{narrative.number_word(int(years), neuter=True)} år mellan {int(first)} och {int(last)}"
+    )
 
 
 def accuracy_section(run: ForecastRun, data: ReportData) -> Html:
@@ -322,8 +353,8 @@ def accuracy_section(run: ForecastRun, data: ReportData) -> Html:
         periods = run.register[run.register["board"] == data.board]["period"].nunique()
         text = (
             "Prognossäkerheten redovisas i årsredovisningen, när årets utfall är känt. "
-            f"Prognosregistret har prognoser från {periods} "
-            f"{'period' if periods == 1 else 'perioder'} för {data.board}."
+            "Prognosregistret har prognoser från "
+            f"{narrative.count_phrase(periods, 'period', 'perioder')} för {data.board}."
         )
         return Html(_paragraphs([text]), text)
     table = accuracy_table(run.accuracy)
@@ -364,5 +395,6 @@ def forecast_charts(run: ForecastRun, data: ReportData) -> list[charts.Chart]:
             "Prognossäkerhet för årets resultat: utfall minus prognos (mnkr)",
             accuracy_chart(run.all_accuracy),
             accuracy_alt_text(run.all_accuracy),
+            "Källa: prognosregistret, årsprognoserna och årets utfall i december.",
         )
     ]

@@ -1,9 +1,9 @@
 """The resultaträkning and the driftredovisning as printed: an HTML table and files to paste."""
 
 import csv
-import html
 import shutil
 import tempfile
+from html import escape as esc
 from pathlib import Path
 
 import openpyxl
@@ -43,13 +43,18 @@ def caption(table: Table) -> str:
     return f"{TITLES.get(table.name, table.sheet)} ({UNIT_NOTE})"
 
 
+def caption_html(table: Table) -> str:
+    """Return the caption's HTML: the title for screen readers (a heading shows it), the unit."""
+    title = esc(TITLES.get(table.name, table.sheet))
+    return f'<span class="dold">{title}. </span>{esc(UNIT_NOTE.capitalize())}'
+
+
 def table_html(table: Table, title: str | None = None) -> str:
     """Return the table as an accessible HTML fragment; every workbook text is escaped."""
-    esc = html.escape
     head = "".join(f'<th scope="col">{esc(c.header)}</th>' for c in table.columns)
     lines = [
         '<table class="tabell">',
-        f"<caption>{esc(title or caption(table))}</caption>",
+        f"<caption>{esc(title) if title else caption_html(table)}</caption>",
         f'<thead><tr><th scope="col">{esc(label_header(table))}</th>{head}</tr></thead>',
         "<tbody>",
     ]

@@ -15,11 +15,11 @@ from klk_analysis.loading import (
     _FOLD,
     HEADER_SEARCH_ROWS,
     _unit_scale,
+    cell_amount,
     find_sheet,
     normalise_label,
     open_workbook,
 )
-from klk_analysis.numbers import AmountError, parse_amount
 from klk_analysis.periods import month_number
 
 SHEET = "Historik"
@@ -82,17 +82,7 @@ def read_history_sheet(book, path: Path) -> pd.DataFrame:
         amounts = {}
         for col, month in months.items():
             cell = ws.cell(number, col)
-            try:
-                amount = parse_amount(cell.value)
-            except AmountError as exc:
-                raise cell_error(
-                    path,
-                    ws.title,
-                    cell.coordinate,
-                    cell.value,
-                    "ett belopp i mnkr eller tomt",
-                    exc.reason,
-                ) from None
+            amount = cell_amount(path, ws, cell, "ett belopp i mnkr eller tomt")
             if amount is not None:
                 amounts[month] = (amount * scale, cell.coordinate)
         if not amounts:

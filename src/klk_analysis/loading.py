@@ -308,6 +308,16 @@ class _Formulas:
         return isinstance(value, str) and value.startswith("=")
 
 
+def cell_amount(path: Path, ws, cell, expected: str, value: object = None) -> float | None:
+    """Parse a cell's amount (or value, a cleaned form of it); an error naming the cell if none."""
+    try:
+        return parse_amount(cell.value if value is None else value)
+    except AmountError as exc:
+        raise cell_error(
+            path, ws.title, cell.coordinate, cell.value, expected, exc.reason
+        ) from None
+
+
 def read_table(book, path: Path, name: str, formulas: _Formulas | None = None) -> Table:
     """Read one of the two tables from an open workbook."""
     spec = TABLES[name]
@@ -340,17 +350,9 @@ def read_table(book, path: Path, name: str, formulas: _Formulas | None = None) -
         values, empty = {}, []
         for column in columns:
             cell = ws[f"{column.letter}{row[0].row}"]
-            try:
-                amount = parse_amount(cell.value)
-            except AmountError as exc:
-                raise cell_error(
-                    path,
-                    ws.title,
-                    cell.coordinate,
-                    cell.value,
-                    "ett belopp i mnkr, till exempel -1,6 eller 1 301,9",
-                    exc.reason,
-                ) from None
+            amount = cell_amount(
+                path, ws, cell, "ett belopp i mnkr, till exempel -1,6 eller 1 301,9"
+            )
             if amount is None:
                 empty.append(cell.coordinate)
             values[column.id] = None if amount is None else amount * scale

@@ -13,9 +13,14 @@ import pandas as pd
 
 from klk_analysis.errors import UnusableInputError, cell_error
 from klk_analysis.formatting import number, rounded
-from klk_analysis.loading import HEADER_SEARCH_ROWS, find_sheet, normalise_label, open_workbook
+from klk_analysis.loading import (
+    HEADER_SEARCH_ROWS,
+    cell_amount,
+    find_sheet,
+    normalise_label,
+    open_workbook,
+)
 from klk_analysis.narrative import render
-from klk_analysis.numbers import AmountError, parse_amount
 from klk_analysis.periods import Period
 
 SHEETS = {
@@ -205,12 +210,7 @@ def _percent(path, ws, cell, expected: str) -> float | None:
     value = cell.value
     if isinstance(value, str):
         value = value.strip().removesuffix("%").strip()
-    try:
-        amount = parse_amount(value)
-    except AmountError as exc:
-        raise cell_error(
-            path, ws.title, cell.coordinate, cell.value, expected, exc.reason
-        ) from None
+    amount = cell_amount(path, ws, cell, expected, value)
     if amount is None:
         return None
     if not isinstance(cell.value, str) and "%" in (cell.number_format or ""):
@@ -222,12 +222,7 @@ def _percent(path, ws, cell, expected: str) -> float | None:
 
 def _count(path, ws, cell) -> int | None:
     expected = "ett antal personer, ett heltal 0 eller större"
-    try:
-        amount = parse_amount(cell.value)
-    except AmountError as exc:
-        raise cell_error(
-            path, ws.title, cell.coordinate, cell.value, expected, exc.reason
-        ) from None
+    amount = cell_amount(path, ws, cell, expected)
     if amount is None:
         return None
     if amount < 0 or not float(amount).is_integer():

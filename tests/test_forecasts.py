@@ -5,7 +5,6 @@ import pytest
 from klk_analysis.forecasts import (
     METHOD_IDS,
     METHODS,
-    NUMBER_FORMAT,
     flag_sentences,
     forecast_table,
     last_year_profile,
@@ -16,6 +15,7 @@ from klk_analysis.forecasts import (
     run_rate_warning,
     write_forecast_xlsx,
 )
+from klk_analysis.formatting import XLSX_NUMBER_FORMAT as NUMBER_FORMAT
 from klk_analysis.loading import load_workbook, tidy
 from tests.forecast_data import tidy_frame
 from tests.workbooks import SHIPPED

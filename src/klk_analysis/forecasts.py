@@ -22,8 +22,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from klk_analysis.deviations import KEYS
+from klk_analysis.formatting import XLSX_NUMBER_FORMAT
 from klk_analysis.narrative import period_span, render
 from klk_analysis.periods import MONTH_NAMES_SV, Period
+from klk_analysis.tables import text_cell
 
 TABLES = ("resultatrakning", "driftredovisning")
 # Months of costs that come late in the year: before the last quarter a run-rate misleads.
@@ -78,10 +80,6 @@ HEADERS = {
 }
 # Amounts are stored rounded to this many decimals: 461.6, not 461.6000000000001.
 XLSX_DECIMALS = 6
-# Excel shows it with the reader's decimal comma; the minus is the true one, U+2212.
-NUMBER_FORMAT = '#,##0.0;"\u2212"#,##0.0'
-# Characters that make a spreadsheet read a text cell as a formula (OWASP).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 TABLE_NAMES = {"resultatrakning": "Resultaträkning", "driftredovisning": "Driftredovisning"}
 
 
@@ -333,15 +331,13 @@ def write_forecast_xlsx(frame: pd.DataFrame, directory: Path) -> Path:
             if col - 1 in numeric:
                 cell.value = None if pd.isna(value) else round(float(value), XLSX_DECIMALS)
             else:
-                # Typed as text so a label such as "=..." from a received file stays text.
-                cell.value, cell.data_type = str(value), "s"
-                cell.quotePrefix = str(value).startswith(FORMULA_TRIGGERS)
+                text_cell(cell, str(value))  # a label "=..." from a received file stays text
     for i, name in enumerate(table.columns, start=1):
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = max(12, min(45, len(name) + 2))
         if i - 1 in numeric:
             for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                cell.number_format = NUMBER_FORMAT
+                cell.number_format = XLSX_NUMBER_FORMAT
     ws.freeze_panes = "C2"
     temporary = target.with_name(f".{target.name}.tmp")
     book.save(temporary)

@@ -25,3 +25,9 @@ def number(value: float, decimals: int = 1, sign: bool = False, minus: str = MIN
 def mnkr(value: float, sign: bool = False) -> str:
     """Format an amount in mnkr with one decimal."""
     return number(value, 1, sign)
+
+
+# Excel stores number formats in the en-US notation; Swedish Excel shows them with a decimal
+# comma and a space between thousands. The quoted U+2212 makes Excel print the same minus sign
+# as the report, so a table pasted into Word matches the HTML.
+XLSX_NUMBER_FORMAT = '#,##0.0;"\u2212"#,##0.0'

@@ -10,7 +10,7 @@ import openpyxl
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from klk_analysis.formatting import mnkr, number
+from klk_analysis.formatting import XLSX_NUMBER_FORMAT, mnkr, number
 from klk_analysis.loading import Table, Workbook
 from klk_analysis.processed import replace_dir
 
@@ -23,10 +23,6 @@ SHEET_NAMES = {"resultatrakning": "Resultaträkning", "driftredovisning": "Drift
 DEFAULT_LABEL_HEADERS = {"resultatrakning": "Konto", "driftredovisning": "Enhet"}
 UNIT_NOTE = "belopp i mnkr"
 TABLE_FOLDER = "tabeller"
-# Excel stores number formats in the en-US notation; Swedish Excel shows them with a decimal
-# comma and a space between thousands. The quoted U+2212 makes Excel print the same minus sign
-# as the report, so a table pasted into Word matches the HTML.
-XLSX_NUMBER_FORMAT = '#,##0.0;"\u2212"#,##0.0'
 # Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Classes the report's style sheet knows: sums and the result are printed in bold.
@@ -105,7 +101,8 @@ def write_csv(table: Table, path: Path) -> Path:
     return Path(path)
 
 
-def _text_cell(cell, text: str) -> None:
+def text_cell(cell, text: str) -> None:
+    """Put a text in an xlsx cell so that no spreadsheet reads it as a formula."""
     # The string type keeps openpyxl from storing "=..." as a formula; Excel's quote prefix keeps
     # a text that looks like a formula a text even when a user edits the cell, and is not shown.
     cell.value = text
@@ -123,13 +120,13 @@ def write_xlsx(table: Table, path: Path) -> Path:
     header = [label_header(table), *(c.header for c in table.columns)]
     for col, text in enumerate(header, start=1):
         cell = ws.cell(1, col)
-        _text_cell(cell, text)
+        text_cell(cell, text)
         cell.font = bold
         if col > 1:
             cell.alignment = Alignment(horizontal="right", wrap_text=True)
     for offset, (_, row) in enumerate(table.rows.iterrows()):
         excel_row = offset + 2
-        _text_cell(ws.cell(excel_row, 1), row["label"])
+        text_cell(ws.cell(excel_row, 1), row["label"])
         for col, column in enumerate(table.columns, start=2):
             cell = ws.cell(excel_row, col, float(row[column.id]))
             cell.number_format = XLSX_NUMBER_FORMAT

@@ -3,8 +3,6 @@
 import base64
 import html
 import io
-import shutil
-import tempfile
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +16,7 @@ from klk_analysis.errors import UnusableInputError
 from klk_analysis.formatting import number, rounded
 from klk_analysis.loading import Workbook
 from klk_analysis.narrative import amount_label, period_span, plain_label, quoted, render, series
-from klk_analysis.processed import replace_dir
+from klk_analysis.processed import staged_dir
 
 FIGURE_FOLDER = "figurer"
 DPI = 200
@@ -403,13 +401,8 @@ def save_chart(chart: Chart, folder: Path) -> list[Path]:
 def write_charts(charts: list[Chart], folder: Path) -> list[Path]:
     """Write charts to folder/figurer/ as PNG and SVG, replacing the folder whole."""
     target = Path(folder) / FIGURE_FOLDER
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{FIGURE_FOLDER}-", dir=target.parent))
     names = []
-    try:
+    with staged_dir(target) as staging:
         for chart in charts:
             names += [p.name for p in save_chart(chart, staging)]
-        replace_dir(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return [target / name for name in names]

@@ -25,6 +25,7 @@ from klk_analysis.deviations import KEYS
 from klk_analysis.formatting import XLSX_NUMBER_FORMAT
 from klk_analysis.narrative import period_span, render
 from klk_analysis.periods import MONTH_NAMES_SV, Period
+from klk_analysis.processed import staged_file
 from klk_analysis.tables import text_cell
 
 TABLES = ("resultatrakning", "driftredovisning")
@@ -317,7 +318,6 @@ def write_forecast_xlsx(frame: pd.DataFrame, directory: Path) -> Path:
     """Write the projections table to directory/tabeller/prognos.xlsx and return its path."""
     table = forecast_table(frame)
     target = Path(directory) / "tabeller" / "prognos.xlsx"
-    target.parent.mkdir(parents=True, exist_ok=True)
     book = Workbook()
     ws = book.active
     ws.title = "Prognos"
@@ -339,7 +339,6 @@ def write_forecast_xlsx(frame: pd.DataFrame, directory: Path) -> Path:
             for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
                 cell.number_format = XLSX_NUMBER_FORMAT
     ws.freeze_panes = "C2"
-    temporary = target.with_name(f".{target.name}.tmp")
-    book.save(temporary)
-    temporary.replace(target)
+    with staged_file(target) as temporary:
+        book.save(temporary)
     return target

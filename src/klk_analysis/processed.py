@@ -3,6 +3,8 @@
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -15,16 +17,41 @@ def write_processed(workbook: Workbook, root: Path) -> Path:
     """Write the workbook's tidy tables as Parquet and CSV to root/<period>/ and return it."""
     data = with_annual_budget(tidy(workbook)).assign(source_file=workbook.path.name)
     target = Path(root) / str(workbook.period)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    try:
+    with staged_dir(target) as staging:
         for name, part in data.groupby("table", sort=False):
             part.to_parquet(staging / f"{name}.parquet", index=False)
             part.to_csv(staging / f"{name}.csv", index=False, encoding="utf-8")
+    return target
+
+
+@contextmanager
+def staged_dir(target: Path) -> Iterator[Path]:
+    """Yield an empty folder beside target to write in; it replaces target whole on success."""
+    # Written beside the target and swapped in whole, so a failed run leaves the old files.
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        yield staging
         replace_dir(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return target
+
+
+@contextmanager
+def staged_file(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside target to write; it replaces target on success."""
+    # A reader sees the old file or the new, never half of one.
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+    os.close(handle)
+    try:
+        yield Path(temporary)
+        # mkstemp makes files only the owner can read; give the result the usual permissions.
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
 
 
 def replace_dir(new: Path, target: Path) -> None:

@@ -6,8 +6,6 @@ forecast of that year can be scored: prognossäkerhet = outcome − forecast (po
 outcome turned out better than forecast, for revenue and costs alike).
 """
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +38,7 @@ from klk_analysis.forecasts import (
 from klk_analysis.history import empty_history
 from klk_analysis.narrative import signed
 from klk_analysis.periods import MONTH_NAMES_SV
+from klk_analysis.processed import staged_file
 
 IDENTITY = ["board", "period"]
 ROW = ["table", "order", "key", "label", "kind"]
@@ -98,18 +97,11 @@ def merge_entries(register: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame
 def write_register(register: pd.DataFrame, path: Path | str) -> Path:
     """Write the register atomically: a reader sees the old file or the new, never half."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    os.close(handle)
-    try:
+    with staged_file(path) as temporary:
         if path.suffix == ".parquet":
             register.to_parquet(temporary, index=False)
         else:
             register.to_csv(temporary, index=False, encoding="utf-8")
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
     return path
 
 

@@ -1,8 +1,6 @@
 """The resultaträkning and the driftredovisning as printed: an HTML table and files to paste."""
 
 import csv
-import shutil
-import tempfile
 from html import escape as esc
 from pathlib import Path
 
@@ -12,7 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from klk_analysis.formatting import XLSX_NUMBER_FORMAT, mnkr, number
 from klk_analysis.loading import Table, Workbook
-from klk_analysis.processed import replace_dir
+from klk_analysis.processed import staged_dir
 
 TITLES = {
     "resultatrakning": "Resultaträkning",
@@ -145,15 +143,9 @@ def write_xlsx(table: Table, path: Path) -> Path:
 def write_tables(workbook: Workbook, folder: Path) -> list[Path]:
     """Write both tables to folder/tabeller/ as .xlsx and .csv and return the files written."""
     target = Path(folder) / TABLE_FOLDER
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Written beside the target and swapped in whole, so a failed run leaves the old files.
-    staging = Path(tempfile.mkdtemp(prefix=f".{TABLE_FOLDER}-", dir=target.parent))
     names = []
-    try:
+    with staged_dir(target) as staging:
         for table in (workbook.resultatrakning, workbook.driftredovisning):
             names.append(write_xlsx(table, staging / f"{table.name}.xlsx").name)
             names.append(write_csv(table, staging / f"{table.name}.csv").name)
-        replace_dir(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return [target / name for name in names]

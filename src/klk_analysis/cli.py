@@ -239,27 +239,12 @@ def _lab(args) -> int:
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--raw",
-        metavar="MAPP",
-        type=Path,
-        default=paths.DATA_RAW,
-        help="mappen med perioderna (data/raw)",
-    )
-    parser.add_argument(
-        "--outputs",
-        metavar="MAPP",
-        type=Path,
-        default=paths.OUTPUTS,
-        help="mappen för rapporterna (outputs)",
-    )
-    parser.add_argument(
-        "--processed",
-        metavar="MAPP",
-        type=Path,
-        default=paths.DATA_PROCESSED,
-        help="mappen för de städade tabellerna (data/processed)",
-    )
+    for option, default, help_text in (
+        ("--raw", paths.DATA_RAW, "mappen med perioderna (data/raw)"),
+        ("--outputs", paths.OUTPUTS, "mappen för rapporterna (outputs)"),
+        ("--processed", paths.DATA_PROCESSED, "mappen för de städade tabellerna (data/processed)"),
+    ):
+        parser.add_argument(option, metavar="MAPP", type=Path, default=default, help=help_text)
     parser.add_argument(
         "--board", metavar="NÄMND", help="nämndens namn (annars från raden 'Summa <nämnd>')"
     )

@@ -238,13 +238,7 @@ def _lab(args) -> int:
     return 0
 
 
-def _add_run_options(parser: argparse.ArgumentParser) -> None:
-    for option, default, help_text in (
-        ("--raw", paths.DATA_RAW, "mappen med perioderna (data/raw)"),
-        ("--outputs", paths.OUTPUTS, "mappen för rapporterna (outputs)"),
-        ("--processed", paths.DATA_PROCESSED, "mappen för de städade tabellerna (data/processed)"),
-    ):
-        parser.add_argument(option, metavar="MAPP", type=Path, default=default, help=help_text)
+def _add_reading_options(parser: argparse.ArgumentParser, tolerance_help: str) -> None:
     parser.add_argument(
         "--board", metavar="NÄMND", help="nämndens namn (annars från raden 'Summa <nämnd>')"
     )
@@ -253,8 +247,18 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         metavar="MNKR",
         type=tolerance_mnkr,
         default=DEFAULT_TOLERANCE,
-        help="avrundningstolerans i mnkr",
+        help=tolerance_help,
     )
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    for option, default, help_text in (
+        ("--raw", paths.DATA_RAW, "mappen med perioderna (data/raw)"),
+        ("--outputs", paths.OUTPUTS, "mappen för rapporterna (outputs)"),
+        ("--processed", paths.DATA_PROCESSED, "mappen för de städade tabellerna (data/processed)"),
+    ):
+        parser.add_argument(option, metavar="MAPP", type=Path, default=default, help=help_text)
+    _add_reading_options(parser, "avrundningstolerans i mnkr")
     parser.add_argument(
         "--timeout",
         metavar="SEKUNDER",
@@ -271,15 +275,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="läs en arbetsbok och stäm av dess siffror")
     check.add_argument("workbook", metavar="FIL", help="arbetsboken (.xlsx)")
     check.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
-    check.add_argument(
-        "--board", metavar="NÄMND", help="nämndens namn (annars från raden 'Summa <nämnd>')"
-    )
-    check.add_argument(
-        "--tolerance",
-        metavar="MNKR",
-        type=tolerance_mnkr,
-        default=DEFAULT_TOLERANCE,
-        help="största avrundningsdifferens i mnkr som bara noteras (standard 0,2)",
+    _add_reading_options(
+        check, "största avrundningsdifferens i mnkr som bara noteras (standard 0,2)"
     )
     check.set_defaults(handler=_check)
 

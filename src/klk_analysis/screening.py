@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from defusedxml import ElementTree
 
 from klk_analysis.errors import UnusableInputError, describe_value
+from klk_analysis.formatting import number
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
@@ -68,10 +69,6 @@ def _broken_zip(exc: BaseException) -> str:
     if isinstance(exc, zipfile.BadZipFile) and "not a zip file" in str(exc):
         return "zip-filens innehållsförteckning i slutet av filen saknas"
     return "zip-filens innehållsförteckning stämmer inte med innehållet"
-
-
-def _count(n: int) -> str:
-    return f"{n:,}".replace(",", "\u00a0")
 
 
 def _refuse(path: Path, what: str, todo: str) -> UnusableInputError:
@@ -196,9 +193,9 @@ def _screen_zip(path: Path, archive: zipfile.ZipFile) -> Screening:
             name = _sheet_names(archive).get(info.filename)
             where = f"bladet {name!r}" if name else f"bladet i {info.filename}"
             found = (
-                f"{where} har fler än {_count(MAX_SHEET_ROWS)} rader"
+                f"{where} har fler än {number(MAX_SHEET_ROWS, 0)} rader"
                 if rows > MAX_SHEET_ROWS
-                else f"arbetsboken har fler än {_count(MAX_CELLS)} celler (till och med {where})"
+                else f"arbetsboken har fler än {number(MAX_CELLS, 0)} celler (till och med {where})"
             )
             raise _refuse(
                 path,

@@ -12,7 +12,6 @@ import pandas as pd
 
 from klk_analysis.errors import UnusableInputError, cell_error
 from klk_analysis.loading import (
-    _FOLD,
     HEADER_SEARCH_ROWS,
     _unit_scale,
     cell_amount,
@@ -43,15 +42,6 @@ def empty_history() -> pd.DataFrame:
     )
 
 
-def _has_sheet(book, wanted: str) -> bool:
-    target = wanted.casefold().translate(_FOLD)
-    return any(
-        " ".join(ws.title.split()).casefold().translate(_FOLD).startswith(target)
-        for ws in book.worksheets
-        if ws.sheet_state == "visible"
-    )
-
-
 def _header(ws, path: Path) -> tuple[int, int, int, dict[int, int]]:
     for row in ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS):
         texts = {c.column: str(c.value).strip() for c in row if isinstance(c.value, str)}
@@ -71,9 +61,9 @@ def _header(ws, path: Path) -> tuple[int, int, int, dict[int, int]]:
 
 def read_history_sheet(book, path: Path) -> pd.DataFrame:
     """Read the Historik sheet of an open workbook; an empty history when there is none."""
-    if not _has_sheet(book, SHEET):
+    ws = find_sheet(book, path, SHEET, required=False)
+    if ws is None:
         return empty_history()
-    ws = find_sheet(book, path, SHEET)
     header_row, label_col, year_col, months = _header(ws, path)
     scale = _unit_scale(ws, header_row)
     records, seen = [], {}

@@ -13,6 +13,7 @@ import pytest
 from klk_analysis import runner
 from klk_analysis.cli import main
 from klk_analysis.errors import InconsistentDataError, UnusableInputError
+from klk_analysis.validation import raise_for_errors
 from tests.workbooks import DR_HEADER, DR_ROWS, RR_HEADER, SHIPPED, source_workbook
 
 
@@ -180,14 +181,14 @@ def test_several_errors_point_to_klk_check_for_all_of_them():
 
     info = SimpleNamespace(severity="info", message="avrundning.")
     with pytest.raises(InconsistentDataError) as caught:
-        runner.raise_for_first_error([info, error("första."), error("andra.")], Path("a.xlsx"))
+        raise_for_errors([info, error("första."), error("andra.")], Path("a.xlsx"))
     message = str(caught.value)
     assert message.endswith("första. Ytterligare 1 fel; kör klk check a.xlsx för alla fel.")
     assert "(och" not in message and "andra" not in message
     with pytest.raises(InconsistentDataError) as caught:
-        runner.raise_for_first_error([error("enda.")], Path("a.xlsx"))
+        raise_for_errors([error("enda.")], Path("a.xlsx"))
     assert str(caught.value).endswith("enda.")
-    runner.raise_for_first_error([info], Path("a.xlsx"))
+    raise_for_errors([info], Path("a.xlsx"))
 
 
 def test_usage_errors_exit_2_with_a_sentence(tmp_path, capsys):

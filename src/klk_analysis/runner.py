@@ -23,7 +23,6 @@ from pathlib import Path
 
 from klk_analysis import __version__, execution, paths
 from klk_analysis.errors import (
-    InconsistentDataError,
     KlkError,
     RunFailedError,
     UnusableInputError,
@@ -258,7 +257,7 @@ def _run_locked(
     say(f"{period}: läser och stämmer av {workbook}")
     data = report.load(period, workbook, board, tolerance)
     report.organisation(data)  # an unusable organisation sheet fails here, before any kernel
-    raise_for_first_error(data.findings, workbook)
+    raise_for_errors(data.findings, workbook)
     steps = {"check": time.perf_counter()}
     ensure_kernel()
     import_jupyter()
@@ -330,19 +329,6 @@ def _run_locked(
     took = time.perf_counter() - t0
     message = f"klar: {out_dir / REPORT_FILE} ({seconds_sv(took)})"
     return RunResult(period, out_dir, 0, message, took, None, manifest)
-
-
-def raise_for_first_error(findings: list, workbook: Path) -> None:
-    """Raise for the first error among the findings; point to `klk check` when there are more."""
-    errors = [f for f in findings if f.severity == "error"]
-    try:
-        raise_for_errors(errors[:1], workbook)
-    except InconsistentDataError as exc:
-        if len(errors) == 1:
-            raise
-        raise InconsistentDataError(
-            f"{exc} Ytterligare {len(errors) - 1} fel; kör klk check {workbook} för alla fel."
-        ) from None
 
 
 def _staging_dir(out_dir: Path) -> Path:

@@ -156,21 +156,16 @@ def sha256(path: Path) -> str:
 
 def git_commit(root: Path = paths.ROOT) -> dict:
     """Return the project's git commit and whether the worktree has changes, or None for both."""
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.strip()
-        status = subprocess.run(
-            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
+
+    def git(*args: str) -> str:
+        command = ["git", "-C", str(root), *args]
+        return subprocess.run(
+            command, capture_output=True, text=True, timeout=10, check=True
         ).stdout
+
+    try:
+        head = git("rev-parse", "HEAD").strip()
+        status = git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.SubprocessError):
         return {"commit": None, "changed": None}
     return {"commit": head, "changed": bool(status.strip())}

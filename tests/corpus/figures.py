@@ -71,6 +71,8 @@ def grp(group: str, code: str = "") -> dict:
     return {"group": group, "code": code}
 
 
+# Hand-made tables, one printed row a line: kept as typed, not reflowed by the formatter.
+# fmt: off
 # --------------------------------------------------------------------------------------------
 # KS: Kommunstyrelsens delårsrapport 1, 2022 (the source document), exactly as printed; its
 # sums are sums of unrounded amounts, so they stray by 0,1 (Summa INTÄKTER 132,0 though
@@ -466,6 +468,9 @@ VON = Figures(
 )
 
 
+# fmt: on
+
+
 # --------------------------------------------------------------------------------------------
 # Variants of a board's figures, for dialects that print the same figures another way.
 
@@ -483,8 +488,9 @@ def renamed(figs: Figures, names: dict, board: str | None = None) -> Figures:
         )
         return Table(tab.measures, rows)
 
-    return replace(figs, rr=fix(figs.rr), dr=fix(figs.dr), ram=new(figs.ram),
-                   board=board or figs.board)
+    return replace(
+        figs, rr=fix(figs.rr), dr=fix(figs.dr), ram=new(figs.ram), board=board or figs.board
+    )
 
 
 def flat(figs: Figures) -> Figures:
@@ -531,12 +537,18 @@ def nested_bun() -> Figures:
         if r.label in ("Grundskola", "Gymnasium", "Summa Grundskola", "Summa Gymnasium"):
             r = replace(r, group="Utbildning")
         if r.kind == "result":
-            r = replace(r, parts=("Nämnd och förvaltning", "Summa Förskola", "Summa Utbildning",
-                                  "Elevhälsan"))
+            r = replace(
+                r,
+                parts=("Nämnd och förvaltning", "Summa Förskola", "Summa Utbildning", "Elevhälsan"),
+            )
         rows.append(r)
         if r.label == "Summa Gymnasium":
-            values = dict(zip(BUN.dr.measures, (-1254.0, -1253.0, -1.0, -1883.0, -1886.5, -3.5),
-                              strict=True))
-            rows.append(Row("Summa Utbildning", "sum", values,
-                            parts=("Summa Grundskola", "Summa Gymnasium")))
+            values = dict(
+                zip(BUN.dr.measures, (-1254.0, -1253.0, -1.0, -1883.0, -1886.5, -3.5), strict=True)
+            )
+            rows.append(
+                Row(
+                    "Summa Utbildning", "sum", values, parts=("Summa Grundskola", "Summa Gymnasium")
+                )
+            )
     return replace(BUN, dr=Table(BUN.dr.measures, tuple(rows)))

@@ -7,6 +7,7 @@ a typo in the corpus is caught before it is blamed on the loader.
 """
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -218,3 +219,9 @@ def test_check_names_the_row(case, tmp_path, capsys):
         assert word in text, f"{case.name}: {word!r} not in\n{text}"
     for word in case.absent:
         assert word not in text, f"{case.name}: {word!r} should not be in\n{text}"
+
+
+def test_readme_lists_every_case():
+    """tests/corpus/README.md lists every corpus workbook by name."""
+    readme = (Path(__file__).parent / "corpus" / "README.md").read_text(encoding="utf-8")
+    assert [c.name for c in CASES if f"`{c.name}`" not in readme] == []

@@ -263,3 +263,15 @@ def test_scheduled_sends_after_a_successful_run(smtp, tmp_path, monkeypatch, cap
     assert len(body.get_payload(decode=True)) < 100_000
     log = next((tmp_path / "out" / "logs").glob("2022-03-*.log")).read_text("utf-8")
     assert "skickad till asa@kommun.example" in log
+
+
+def test_hostile_unit_names_stay_text_in_the_mail_and_the_document(hostile_run):
+    import docx
+
+    path = mail.write_eml(delivery.read_content(hostile_run))
+    message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    body = message.get_payload()[0].get_payload()[1].get_payload()[0].get_content()
+    assert "<script" not in body and "<img src=x" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body  # in the chart's text alternative
+    labels = {r.cells[0].text for r in docx.Document(hostile_run / "rapport.docx").tables[1].rows}
+    assert "<script>alert(1)</script>" in labels

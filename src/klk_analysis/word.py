@@ -221,9 +221,12 @@ def write_docx(
     """Write folder/rapport.docx from a finished report; template and style default to klk.toml."""
     settings = klk_config.word_settings(klk_config.load_config() if config is None else config)
     content = read_content(folder)
-    document = build_document(
-        content, mall or settings["mall"], tabellstil or settings["tabellstil"]
-    )
+    try:
+        document = build_document(
+            content, mall or settings["mall"], tabellstil or settings["tabellstil"]
+        )
+    except ValueError as exc:  # python-docx refuses a text Word cannot hold (control characters)
+        raise UnusableInputError(f"{folder}: Word-dokumentet kunde inte göras: {exc}.") from None
     target = Path(folder) / WORD_FILE
     with staged_file(target) as temporary:
         document.save(str(temporary))

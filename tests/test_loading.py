@@ -128,7 +128,7 @@ def test_december_period_and_tkr_converted(tmp_path):
         "Avvikelse årsprognos december",
     ]
     rr = [
-        ["Intäkter", 5000, 4000, 1000, 5000, 1000],
+        ["Kommunbidrag", 5000, 4000, 1000, 5000, 1000],
         ["Summa årets resultat", 5000, 4000, 1000, 5000, 1000],
     ]
     dr = [["Enhet A", 1000, -4000, 1000], ["Summa Tekniska nämnden", 1000, -4000, 1000]]

@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from klk_analysis import paths, readout
+from klk_analysis import paths, readout, vocabulary
 from klk_analysis.errors import KlkError, UnusableInputError
 from klk_analysis.loading import load_workbook
 from klk_analysis.organisation import load_organisation
@@ -125,13 +125,19 @@ def _dump(data: dict) -> None:
     print()
 
 
+def use_vocabulary(path: str | None) -> None:
+    """Use the user's vocabulary file here and in the notebooks' kernels (they inherit it)."""
+    if path:
+        vocabulary.load(path)  # refuse a missing or broken file before anything runs
+        os.environ[vocabulary.ENVIRONMENT] = str(paths.resolve(path))
+
+
 def _check(args) -> int:
     from klk_analysis.runner import refuse_folder
 
     try:
         refuse_folder(args.workbook)
-        if args.vocabulary:
-            os.environ["KLK_VOCABULARY"] = str(paths.resolve(args.vocabulary))
+        use_vocabulary(args.vocabulary)
         workbook = load_workbook(args.workbook, board=args.board)
         load_organisation(workbook.path)  # the optional organisation sheets must be usable too
     except KlkError as exc:
@@ -200,6 +206,7 @@ def _run_options(args) -> dict:
 def _run(args) -> int:
     from klk_analysis import runner
 
+    use_vocabulary(args.vocabulary)
     if args.all or args.current:
         if args.periods:
             raise UnusableInputError("ange perioder, --all eller --current, inte flera av dem.")
@@ -306,6 +313,11 @@ def _lab(args) -> int:
 
 def _add_reading_options(parser: argparse.ArgumentParser, tolerance_help: str) -> None:
     parser.add_argument(
+        "--vocabulary",
+        metavar="FIL",
+        help="en egen ordlista (TOML) utöver den inbyggda; standard: klk.toml i projektmappen",
+    )
+    parser.add_argument(
         "--board", metavar="NÄMND", help="nämndens namn (annars från raden 'Summa <nämnd>')"
     )
     parser.add_argument(
@@ -346,11 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="visa hur arbetsboken lästes: varje kolumn, enheten, nämnden och varje rad",
     )
-    check.add_argument(
-        "--vocabulary",
-        metavar="FIL",
-        help="en egen ordlista (TOML) utöver den inbyggda; standard: klk.toml i projektmappen",
-    )
+
     _add_reading_options(
         check, "största avrundningsdifferens i mnkr som bara noteras (standard 0,2)"
     )

@@ -1116,15 +1116,16 @@ def _board(path: Path, rr: Table, dr: Table, blocks, vocabulary) -> tuple[str, s
     report_words = vocabulary.words("board", "report_words")
     for name in TABLE_NAMES:
         for ref, text in _title_texts(blocks[name]):
-            tokens = normalise(text).split()
-            if any(any(w in t for w in board_words) for t in tokens):
-                head = re.split(r",|\s[-–—]\s|\s\(", text)[0].strip()
+            for segment in re.split(r",|;|\s[-–—]\s|\(|\)", text):
+                tokens = normalise(segment).split()
+                if not any(any(w in t for w in board_words) for t in tokens):
+                    continue
                 cut = []
-                for word in head.split():
+                for word in segment.split():
                     if normalise(word) in report_words or re.fullmatch(r"\d{4}", word):
                         break
                     cut.append(word)
-                name_text = " ".join(cut).strip()
+                name_text = " ".join(cut).strip(" :-–")
                 if name_text and normalise(name_text) not in not_board:
                     return name_text, f"rubriken i cell {ref} på bladet {blocks[name].ws.title!r}"
     stem = re.sub(r"[_]+", " ", Path(path).stem)
@@ -1158,6 +1159,7 @@ def read_workbook(book, path: Path, board: str | None = None, vocabulary=None, f
         notes += table_notes
     for name, table in tables.items():
         _require(path, table, blocks[name], period)
+        _require_rows(path, table, vocabulary)
         if period.month != 12 and table.column("arsprognos", period.year) is None:
             notes.append(
                 Finding(
@@ -1219,6 +1221,28 @@ def _require(path: Path, table: Table, block: Block, period: Period) -> None:
             + f" {period.year}. Hittade {found}. Förväntade till exempel "
             + ", ".join(repr(EXAMPLE_HEADERS[m]) for m in missing)
             + ". Kör klk check --visa FIL för att se hur varje kolumn lästes."
+        )
+
+
+def _require_rows(path: Path, table: Table, vocabulary: Vocabulary) -> None:
+    """The rows the report needs: a total (or result) row, and the driftram in the RR."""
+    missing = []
+    if table.total() is None:
+        missing.append(
+            "en resultatrad (till exempel 'Årets resultat')"
+            if table.name == "resultatrakning"
+            else "en totalrad för nämnden (till exempel 'Summa Kommunstyrelsen' eller 'Totalt')"
+        )
+    if table.name == "resultatrakning" and ram_row(table, vocabulary) is None:
+        words = ", ".join(repr(w) for w in vocabulary.words("rows", "ram")[:4])
+        missing.append(f"en rad för driftramen (till exempel {words})")
+    if missing:
+        labels = ", ".join(repr(x) for x in table.rows["label"][:12])
+        raise UnusableInputError(
+            f"{path}, blad {table.sheet!r}: {TABLE_TITLES_SV[table.name].lower()}en saknar "
+            + " och ".join(missing)
+            + f". Hittade raderna {labels}. Lägg till radens ord i ordlistan (klk.toml, "
+            "[rows]) om den heter något annat."
         )
 
 

@@ -1,6 +1,6 @@
 """A lock per output folder, so two runs writing the same folder never interleave.
 
-The lock itself is filelock's (fcntl on POSIX, msvcrt on Windows, kept by its maintainers);
+The lock itself is the filelock library's, one call for every platform, kept by its maintainers;
 who holds it is written to a sidecar file beside it, since a locked file cannot always be read
 by another process on Windows.
 """

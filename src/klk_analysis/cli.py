@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from klk_analysis import paths, readout, vocabulary
+from klk_analysis import console, paths, readout, vocabulary
 from klk_analysis.errors import KlkError, UnusableInputError
 from klk_analysis.loading import load_workbook
 from klk_analysis.organisation import load_organisation
@@ -121,8 +121,11 @@ def unusable_finding(exc: KlkError) -> dict:
 
 
 def _dump(data: dict) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    print()
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if not console.encodes_losslessly(text, sys.stdout):
+        # A console without å or − gets \u escapes: JSON is read by programs, which need it exact.
+        text = json.dumps(data, ensure_ascii=True, indent=2)
+    print(text)
 
 
 def use_vocabulary(path: str | None) -> None:
@@ -307,8 +310,7 @@ def _lab(args) -> int:
     if args.dry_run:
         print(" ".join(command))
         return 0
-    os.execv(command[0], command)  # JupyterLab takes over this process and its terminal
-    return 0
+    return execution.open_lab(command)
 
 
 def _add_reading_options(parser: argparse.ArgumentParser, tolerance_help: str) -> None:
@@ -407,6 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code: 0 fine, 1 inconsistent, 2 unusable."""
+    console.use_plain_fallbacks()  # a cp1252 or ASCII console gets - for −, never an exception
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

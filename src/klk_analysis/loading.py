@@ -40,6 +40,9 @@ HEADER_SEARCH_ROWS = 30
 # Rows scanned for further tables below the first (both tables on one sheet).
 TABLE_SEARCH_ROWS = 2000
 UNIT_FACTORS = {"mnkr": 1.0, "tkr": 0.001, "kr": 0.000001}
+# Amounts are divided, not multiplied by the factor: −450 000 kr / 1 000 000 is exactly the
+# −0,45 a workbook in mnkr holds, where × 0,000001 gives −0,4499… and rounds otherwise.
+UNIT_DIVISORS = {"mnkr": 1, "tkr": 1000, "kr": 1_000_000}
 UNIT_NAMES_SV = {"mnkr": "mnkr", "tkr": "tkr", "kr": "kronor"}
 TO_DATE_MEASURES = ("utfall", "budget", "budgetavvikelse")
 TABLE_NAMES = ("resultatrakning", "driftredovisning")
@@ -873,7 +876,7 @@ def _table(path, block, name, period, formulas, vocabulary) -> tuple[Table, list
                     f"{UNIT_NAMES_SV[unit]}' ovanför rubrikraden så att det står i arbetsboken.",
                 )
             )
-    scale = UNIT_FACTORS[unit]
+    scale, divisor = UNIT_FACTORS[unit], UNIT_DIVISORS[unit]
     structure_rows = []
     for rec in records:
         if rec["heading"]:
@@ -883,7 +886,7 @@ def _table(path, block, name, period, formulas, vocabulary) -> tuple[Table, list
         structure_rows.append(
             Row(
                 rec["label"],
-                tuple(rec[c.id] * scale for c in printed),
+                tuple(rec[c.id] / divisor for c in printed),
                 says_sum=role == "sum",
                 says_result=role == "result",
                 varav=role == "varav",
@@ -902,7 +905,7 @@ def _table(path, block, name, period, formulas, vocabulary) -> tuple[Table, list
                 "group": structure.groups[i],
                 "code": records[i]["code"],
                 "excel_row": records[i]["excel_row"],
-                **{c.id: records[i][c.id] * scale for c in printed},
+                **{c.id: records[i][c.id] / divisor for c in printed},
             }
             for i in kept
         ]
@@ -1277,16 +1280,16 @@ def load_workbook(
     return workbook
 
 
-def unit_scale(ws, header_row: int) -> float:
-    """Return the factor to mnkr of the unit stated above a header row (1 when none is)."""
+def unit_divisor(ws, header_row: int) -> int:
+    """Return what divides amounts into mnkr, by the unit stated above a header row (1: none)."""
     from klk_analysis.periods import unit_of_text
 
     for row in ws.iter_rows(min_row=1, max_row=header_row - 1, values_only=True):
         for value in row:
             unit = unit_of_text(value) if isinstance(value, str) else None
             if unit:
-                return UNIT_FACTORS[unit]
-    return 1.0
+                return UNIT_DIVISORS[unit]
+    return 1
 
 
 def tidy(workbook: Workbook, derived: bool = False) -> pd.DataFrame:

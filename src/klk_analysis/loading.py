@@ -684,9 +684,19 @@ def _columns(path: Path, block: Block, period: Period) -> tuple[Column, ...]:
         return period.year - 1 if h.previous_year else period.year
 
     to_date = {year_of(h) for h in heads.values() if h.measure == "budget"}
+    forecasts = {year_of(h) for h in heads.values() if h.measure == "arsprognos"}
+    deviations = {year_of(h) for h in heads.values() if h.measure == "budgetavvikelse"}
     for col, head in heads.items():
         year = year_of(head)
         measure = head.measure
+        if (
+            measure == "avvikelse_arsprognos"
+            and period.month == 12
+            and year not in forecasts
+            and year not in deviations
+        ):
+            # a year-end "Avvikelse mot årsbudget" without forecasts is the budget deviation
+            measure = "budgetavvikelse"
         if measure == BARE_BUDGET:
             measure = "arsbudget" if year in to_date else "budget"
         month = 12 if measure in FULL_YEAR_MEASURES else (head.month or period.month)

@@ -80,6 +80,7 @@ class Column:
     month: int
     letter: str
     derived: bool = False
+    phrase: str = ""  # the vocabulary phrase the header matched, for `klk check --visa`
 
 
 @dataclass(frozen=True)
@@ -720,7 +721,9 @@ def _columns(path: Path, block: Block, period: Period) -> tuple[Column, ...]:
                 "skriv året i rubriken om kolumnerna gäller olika år, till exempel "
                 f"'Utfall {year - 1}' och 'Utfall {year}'."
             )
-        columns.append(Column(column_id, block.texts[col], measure, year, month, letter))
+        columns.append(
+            Column(column_id, block.texts[col], measure, year, month, letter, False, head.phrase)
+        )
     return tuple(columns)
 
 
@@ -1058,6 +1061,12 @@ def _find_blocks(book, path: Path, vocabulary: Vocabulary) -> dict[str, Block]:
         if candidates:
             found[name] = candidates[0]
     missing = [n for n in TABLE_NAMES if n not in found]
+    if len(missing) == 1:
+        # Both tables read alike by their words (a driftredovisning with a Kommunbidrag row):
+        # the one table left on the sheets is the missing one.
+        rest = [b for ws in visible for b in blocks_of(ws) if b not in found.values()]
+        if len(rest) == 1:
+            found[missing.pop()] = rest[0]
     if missing:
         raise UnusableInputError(_missing_table_message(book, path, missing, vocabulary, blocks_of))
     return found

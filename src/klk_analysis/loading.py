@@ -1196,20 +1196,6 @@ def read_workbook(book, path: Path, board: str | None = None, vocabulary=None, f
                     "kolumn för årsprognos; rapporten får inget prognosavsnitt för den.",
                 )
             )
-        if period.month != 12 and table.column("arsprognos", period.year) is None:
-            notes.append(
-                Finding(
-                    "info",
-                    "prognos",
-                    name,
-                    "",
-                    "",
-                    None,
-                    None,
-                    f"{path}, blad {table.sheet!r}: {TABLE_TITLES_SV[name].lower()}en har ingen "
-                    "kolumn för årsprognos; rapporten får inget prognosavsnitt för den.",
-                )
-            )
     rr, dr = tables["resultatrakning"], tables["driftredovisning"]
     if board is not None:
         board_source = "angiven med --board"

@@ -209,17 +209,14 @@ def parse_header(value: object, vocabulary: Vocabulary | None = None) -> ColumnH
     to_date, full_year = words.to_date, False
     phrase = " ".join(tokens)
     measure = vocabulary.lookup("measures", phrase)
-    if measure is None:
-        tokens, _ = _remove_phrases(tokens, vocabulary.words("measure_words", "fillers"))
-        phrase = " ".join(tokens)
-        measure = vocabulary.lookup("measures", phrase)
-    if measure is None:
-        tokens, marked = _remove_phrases(tokens, vocabulary.words("periods", "to_date"))
-        to_date |= marked
-        phrase = " ".join(tokens)
-        measure = vocabulary.lookup("measures", phrase)
-    if measure is None:
-        tokens, full_year = _remove_phrases(tokens, vocabulary.words("periods", "full_year"))
+    # Words dropped one kind at a time until the rest is a measure: fillers ("mot", "jmf"),
+    # then words for the period to date ("ack", "t.o.m."), then words for the whole year.
+    for kind in (("measure_words", "fillers"), ("periods", "to_date"), ("periods", "full_year")):
+        if measure is not None:
+            break
+        tokens, found = _remove_phrases(tokens, vocabulary.words(*kind))
+        to_date |= found and kind[1] == "to_date"
+        full_year |= found and kind[1] == "full_year"
         phrase = " ".join(tokens)
         measure = vocabulary.lookup("measures", phrase)
     if measure is None and phrase in vocabulary.words("measure_words", "ambiguous_budget"):

@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from klk_analysis.errors import Described, UnusableInputError, cell_error
 from klk_analysis.numbers import AmountError, parse_amount
 from klk_analysis.periods import ColumnHeader, Period, parse_header
-from klk_analysis.screening import screen_workbook_file
+from klk_analysis.screening import Screening, screen_workbook_file
 
 HEADER_SEARCH_ROWS = 30
 # Measures that describe the whole year; the others run from January to the period's month.
@@ -166,12 +166,17 @@ def require_file(path: Path) -> None:
         raise UnusableInputError(f"{path}: filen finns inte. Kontrollera sökvägen och filnamnet.")
 
 
-def open_workbook(path: Path) -> openpyxl.Workbook:
-    """Open a workbook for its cached values, or raise an error that says why it cannot be used."""
+def open_screened(path: Path) -> tuple[openpyxl.Workbook, Screening]:
+    """Screen a file and open it for its cached values; return the book and what screening saw."""
     path = Path(path)
     require_file(path)
-    screen_workbook_file(path)
-    return _open(path)
+    screening = screen_workbook_file(path)
+    return _open(path), screening
+
+
+def open_workbook(path: Path) -> openpyxl.Workbook:
+    """Open a workbook for its cached values, or raise an error that says why it cannot be used."""
+    return open_screened(path)[0]
 
 
 def find_sheet(book, path: Path, wanted: str, required: bool = True):
@@ -399,12 +404,17 @@ def read_table(book, path: Path, name: str, formulas: _Formulas | None = None) -
     return Table(name, ws.title, label_header, columns, rows, period, scale)
 
 
-def load_workbook(path: Path | str, board: str | None = None) -> Workbook:
-    """Load and check the layout of a workbook with a resultaträkning and a driftredovisning."""
+def load_workbook(
+    path: Path | str,
+    board: str | None = None,
+    opened: tuple[openpyxl.Workbook, Screening] | None = None,
+) -> Workbook:
+    """Load and check the layout of a workbook with a resultaträkning and a driftredovisning.
+
+    opened: what open_screened(path) returned, so that a caller reading more sheets opens once.
+    """
     path = Path(path)
-    require_file(path)
-    screening = screen_workbook_file(path)
-    book = _open(path)
+    book, screening = opened if opened is not None else open_screened(path)
     formulas = _Formulas(path)
     rr = read_table(book, path, "resultatrakning", formulas)
     dr = read_table(book, path, "driftredovisning", formulas)

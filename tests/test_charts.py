@@ -235,6 +235,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+@pytest.mark.slow
 def test_write_charts_as_png_at_200_dpi_and_svg(shipped_charts, tmp_path):
     (tmp_path / "figurer").mkdir()
     (tmp_path / "figurer" / "gammal.png").write_bytes(b"x")

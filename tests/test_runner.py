@@ -165,6 +165,7 @@ def test_failed_notebook_is_kept_where_the_message_says_and_report_untouched(per
     assert _snapshot(out) == before
 
 
+@pytest.mark.slow
 def test_batch_with_one_bad_period_still_produces_the_others(tmp_path, capsys):
     raw = tmp_path / "raw"
     (raw / "2022-04").mkdir(parents=True)
@@ -252,6 +253,7 @@ def test_usage_errors_exit_2_with_a_sentence(tmp_path, capsys):
     assert main(["run", "2022-03", "2022-04", "--out", str(tmp_path)]) == 2
 
 
+@pytest.mark.slow
 def test_scheduled_command_line_runs_as_cron_would(tmp_path):
     raw = tmp_path / "raw" / "2022-03"
     raw.mkdir(parents=True)

@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from klk_analysis import paths
+from klk_analysis import paths, readout
 from klk_analysis.errors import KlkError, UnusableInputError
 from klk_analysis.periods import Period
 from klk_analysis.source import read_source
@@ -129,6 +129,8 @@ def _check(args) -> int:
 
     try:
         refuse_folder(args.workbook)
+        if args.vocabulary:
+            os.environ["KLK_VOCABULARY"] = str(paths.resolve(args.vocabulary))
         # Every sheet the report reads, organisation sheets and history too, must be usable.
         workbook = read_source(args.workbook, board=args.board).workbook
     except KlkError as exc:
@@ -146,9 +148,13 @@ def _check(args) -> int:
     findings = reconcile(workbook, tolerance=args.tolerance)
     counts = count_by_severity(findings)
     code = 1 if counts["error"] else 0
+    if args.visa and not args.json:
+        print(readout.describe_text(workbook))
+        print()
     if args.json:
         _dump(
             {
+                **({"läsning": readout.describe(workbook)} if args.visa else {}),
                 "file": str(workbook.path),
                 "usable": True,
                 "exit_code": code,
@@ -168,9 +174,13 @@ def _check(args) -> int:
             )
         for finding in findings:
             print(f"{LABELS_SV[finding.severity]}: {finding.message}")
+        rounding = sum(f.severity == "info" and f.computed is not None for f in findings)
+        others = counts["info"] - rounding
         print(
             f"{counts['error']} fel, {counts['warning']} varningar, "
-            f"{counts['info']} avrundningsdifferenser."
+            f"{rounding} avrundningsdifferenser"
+            + (f", {others} {'notering' if others == 1 else 'noteringar'}" if others else "")
+            + "."
         )
     return code
 
@@ -279,6 +289,16 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="läs en arbetsbok och stäm av dess siffror")
     check.add_argument("workbook", metavar="FIL", help="arbetsboken (.xlsx)")
     check.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    check.add_argument(
+        "--visa",
+        action="store_true",
+        help="visa hur arbetsboken lästes: varje kolumn, enheten, nämnden och varje rad",
+    )
+    check.add_argument(
+        "--vocabulary",
+        metavar="FIL",
+        help="en egen ordlista (TOML) utöver den inbyggda; standard: klk.toml i projektmappen",
+    )
     _add_reading_options(
         check, "största avrundningsdifferens i mnkr som bara noteras (standard 0,2)"
     )

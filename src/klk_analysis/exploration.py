@@ -11,7 +11,7 @@ from klk_analysis.loading import _FOLD, Table, normalise_label
 from klk_analysis.report import TABLE_TITLES, Html, ReportData, period_text
 from klk_analysis.validation import sum_parts
 
-KIND_SV = {"line": "rad", "sum": "summa", "result": "resultat"}
+KIND_SV = {"line": "rad", "sum": "summa", "total": "summa", "result": "resultat"}
 SHARE = "Andel av summan, %"
 # How the chosen row stands out in a displayed table: a pale yellow and bold, not colour alone.
 HIGHLIGHT = {"background-color": "#fff3b0", "font-weight": "bold"}
@@ -41,7 +41,7 @@ def table_frame(data: ReportData, table: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Rad": rows["label"],
-            "Typ": rows["kind"].map(KIND_SV),
+            "Typ": rows["kind"].map(KIND_SV).fillna(rows["kind"]),
             **{c.header: rows[c.id].astype(float) for c in chosen.columns},
         }
     )
@@ -67,13 +67,13 @@ def _position(table: Table, line: str) -> int:
 
 
 def section_sum(table: Table, position: int) -> int | None:
-    """Return the position of the sum that closes a line's section, or None for a sum itself."""
+    """Return the position of the innermost sum that adds up a row, never the result; or None."""
     owners = [
-        pos
-        for pos, parts in sum_parts(table.rows).items()
-        if position in parts and table.rows["kind"].iloc[pos] == "sum"
+        (len(parts), pos)
+        for pos, parts in sum_parts(table).items()
+        if position in parts and table.rows["kind"].iloc[pos] != "result"
     ]
-    return owners[0] if owners else None
+    return min(owners)[1] if owners else None
 
 
 def line_figures(data: ReportData, table: str, line: str) -> pd.DataFrame:

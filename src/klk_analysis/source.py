@@ -5,6 +5,7 @@ in its own process and hands the notebooks the result (`save_source`), so the ke
 open the file again.
 """
 
+import dataclasses
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,10 +35,12 @@ class Source:
 def read_source(path: Path | str, board: str | None = None) -> Source:
     """Screen and open a workbook once and read its tables, organisation sheets and history."""
     path = Path(path)
-    opened = open_screened(path)
-    book = opened[0]
+    book, screening = open_screened(path)
+    workbook = load_workbook(path, board, book=book)
+    if screening.has_macros:  # load_workbook learns of macros only when it screens the file
+        workbook = dataclasses.replace(workbook, has_macros=True)
     return Source(
-        workbook=load_workbook(path, board, opened=opened),
+        workbook=workbook,
         organisation=load_organisation(path, book),
         history=read_history_sheet(book, path),
     )

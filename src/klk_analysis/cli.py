@@ -17,7 +17,7 @@ from klk_analysis.source import read_source
 from klk_analysis.validation import DEFAULT_TOLERANCE, Finding, count_by_severity, reconcile
 
 LABELS_SV = {"error": "FEL", "warning": "VARNING", "info": "INFO"}
-COMMANDS_SV = "check, run, scheduled eller lab"
+COMMANDS_SV = "check, run, scheduled, mail, word eller lab"
 # What a shell reports for a command that a closed pipe stopped (128 + SIGPIPE).
 EXIT_BROKEN_PIPE = 141
 
@@ -235,9 +235,65 @@ def _scheduled(args) -> int:
 
     options = _run_options(args)
     options.pop("raw"), options.pop("outputs")
-    code, log = runner.scheduled(args.raw, args.outputs, args.logs, **options)
+    after = _sender(args.config) if args.send else None  # a broken [mail] stops before the run
+    code, log = runner.scheduled(args.raw, args.outputs, args.logs, after=after, **options)
     print(f"klk scheduled: {'klar' if code == 0 else f'fel (kod {code})'}, logg: {log}")
     return code
+
+
+# --- delivery: klk mail and klk word from a finished output folder --------------------------
+
+
+def _sender(config_file: Path | None):
+    from klk_analysis import config, mail
+
+    settings = config.mail_settings(config.load_config(config_file))
+    return lambda result: mail.send_run(result, settings)
+
+
+def _mail(args) -> int:
+    from klk_analysis import config, delivery, mail
+
+    loaded = config.load_config(args.config)
+    settings = config.mail_settings(loaded) if args.send or "mail" in loaded else None
+    path = mail.write_eml(delivery.read_content(args.out or args.outputs / args.period), settings)
+    print(f"klk: skrev {path}")
+    if args.send:
+        mail.send_eml(path, settings)
+        print(f"klk: skickade {path.name} till {', '.join(settings.recipients)}")
+    return 0
+
+
+def _word(args) -> int:
+    from klk_analysis import config, word
+
+    folder = args.out or args.outputs / args.period
+    loaded = config.load_config(args.config)
+    print(f"klk: skrev {word.write_docx(folder, args.mall, args.tabellstil, loaded)}")
+    return 0
+
+
+def _add_delivery_parsers(sub) -> None:
+    mail = sub.add_parser("mail", help="gör rapporten till e-post (rapport.eml), skicka med --send")
+    word = sub.add_parser("word", help="gör rapporten till Word (rapport.docx)")
+    for parser in (mail, word):
+        parser.add_argument("period", type=period_text, metavar="PERIOD", help="period som 2022-03")
+        parser.add_argument(
+            "--out", metavar="MAPP", type=Path, help="rapportmappen (outputs/PERIOD)"
+        )
+        parser.add_argument(
+            "--outputs",
+            metavar="MAPP",
+            type=Path,
+            default=paths.OUTPUTS,
+            help="mappen för rapporterna (outputs)",
+        )
+        parser.add_argument("--config", metavar="FIL", type=Path, help="konfigurationen (klk.toml)")
+    mail.add_argument("--send", action="store_true", help="skicka brevet enligt [mail] i klk.toml")
+    mail.set_defaults(handler=_mail)
+    word.add_argument("--mall", metavar="FIL", type=Path, help="kommunens Word-mall (.docx)")
+    word.add_argument("--tabellstil", metavar="NAMN", help="tabellstilen i mallen")
+    word.set_defaults(handler=_word)
 
 
 def _lab(args) -> int:
@@ -337,7 +393,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--logs", metavar="MAPP", type=Path, help="mappen för loggar (outputs/logs)"
     )
     _add_run_options(scheduled)
+    scheduled.add_argument(
+        "--send", action="store_true", help="skicka brevet efter en lyckad körning"
+    )
+    scheduled.add_argument("--config", metavar="FIL", type=Path, help="konfigurationen (klk.toml)")
     scheduled.set_defaults(handler=_scheduled)
+    _add_delivery_parsers(sub)
 
     lab = sub.add_parser("lab", help="öppna JupyterLab på notebooks/ med projektets kärna")
     lab.add_argument("--dry-run", action="store_true", help="skriv bara kommandot")

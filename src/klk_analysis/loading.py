@@ -149,6 +149,13 @@ def _phrase_at_start(key: str, phrases) -> str | None:
     return None
 
 
+def _phrase_at_end(key: str, phrases) -> str | None:
+    for phrase in sorted(phrases, key=len, reverse=True):
+        if key.endswith(" " + phrase):
+            return phrase
+    return None
+
+
 def row_role(label: str, vocabulary: Vocabulary | None = None) -> str:
     """Classify a label by its words: 'result', 'sum', 'varav', 'ram', 'revenue' or 'line'."""
     vocabulary = vocabulary or load_vocabulary()
@@ -159,6 +166,10 @@ def row_role(label: str, vocabulary: Vocabulary | None = None) -> str:
     sum_word = _phrase_at_start(key, vocabulary.words("rows", "sum"))
     if sum_word:
         without_sum = key[len(sum_word) :].strip()
+    elif _phrase_at_end(key, vocabulary.words("rows", "sum")):
+        # an Excel pivot table writes "Förskola Summa"
+        sum_word = _phrase_at_end(key, vocabulary.words("rows", "sum"))
+        without_sum = key[: -len(sum_word)].strip()
     if key in vocabulary.words("rows", "result") or without_sum in vocabulary.words(
         "rows", "result"
     ):
@@ -522,7 +533,10 @@ def _code_like(value: object) -> bool:
     if isinstance(value, int | float):
         return float(value).is_integer()
     text = str(value).strip()
-    return 0 < len(text) <= 12 and any(ch.isdigit() for ch in text) and " " not in text.strip()
+    if not 0 < len(text) <= 12 or " " in text:
+        return False
+    # 1100, 11-200, KS01; or a short code in capitals such as KUL
+    return any(ch.isdigit() for ch in text) or (text.isupper() and len(text) <= 6)
 
 
 def _label_and_code(block: Block) -> tuple[int, int | None]:
@@ -538,7 +552,9 @@ def _label_and_code(block: Block) -> tuple[int, int | None]:
             if c.column in taken or c.value is None:
                 continue
             filled[c.column] = filled.get(c.column, 0) + 1
-            texts[c.column] = texts.get(c.column, 0) + _text_like(c.value)
+            texts[c.column] = texts.get(c.column, 0) + (
+                _text_like(c.value) and not _code_like(c.value)
+            )
             codes[c.column] = codes.get(c.column, 0) + _code_like(c.value)
     first_measure = min(block.headers)
     if not texts or max(texts.values()) == 0:
@@ -725,6 +741,24 @@ _DERIVATIONS = (
 DERIVED_SUFFIX = " (beräknad)"
 
 
+# A board's largest figure (its total costs) in mnkr lies in this range for every Swedish board
+# from a small municipality's nämnd to Stockholm's largest; figures far outside it are in
+# another unit than stated.
+PLAUSIBLE_BOARD_MNKR = (10.0, 25_000.0)
+MAX_PLAUSIBLE_MNKR = 50_000.0
+
+
+def likely_factor(largest: float) -> float:
+    """Return how many times too large figures are (1, 1 000 or 1 000 000) judged by size."""
+    if largest < MAX_PLAUSIBLE_MNKR:
+        return 1.0
+    low, high = PLAUSIBLE_BOARD_MNKR
+    for factor in (1000.0, 1_000_000.0):
+        if low <= largest / factor <= high:
+            return factor
+    return 1000.0 if largest / 1000.0 > high else 1_000_000.0
+
+
 def _derive(columns: tuple, rows: pd.DataFrame, period: Period) -> tuple[tuple, pd.DataFrame]:
     columns = list(columns)
     years = sorted({c.year for c in columns})
@@ -825,7 +859,7 @@ def _table(path, block, name, period, formulas, vocabulary) -> tuple[Table, list
     printed = [c for c in columns if not c.derived]
     if unit is None:
         largest = max(abs(rec[c.id]) for rec in figures for c in printed)
-        unit = "mnkr" if largest < 50_000 else ("tkr" if largest < 50_000_000 else "kr")
+        unit = {1.0: "mnkr", 1000.0: "tkr", 1_000_000.0: "kr"}[likely_factor(largest)]
         unit_source = "inte angiven i arbetsboken"
         if unit != "mnkr":
             unit_source += f"; läst som {UNIT_NAMES_SV[unit]} eftersom beloppen är så stora"
@@ -952,11 +986,15 @@ def _table(path, block, name, period, formulas, vocabulary) -> tuple[Table, list
 
 def _without_sum_word(label: str, vocabulary: Vocabulary) -> str:
     """Return a sum row's label without its sum word: "Summa Grundskola" → "Grundskola"."""
-    sum_word = _phrase_at_start(normalise(label), vocabulary.words("rows", "sum"))
-    if not sum_word:
-        return label
-    rest = " ".join(label.split()[len(sum_word.split()) :]).strip(" :-–")
-    return rest or label
+    words = vocabulary.words("rows", "sum")
+    sum_word = _phrase_at_start(normalise(label), words)
+    if sum_word:
+        rest = " ".join(label.split()[len(sum_word.split()) :]).strip(" :-–")
+        return rest or label
+    sum_word = _phrase_at_end(normalise(label), words)
+    if sum_word:
+        return " ".join(label.split()[: -len(sum_word.split())]).strip(" :-–") or label
+    return label
 
 
 def _total_kind(kind: str, table: str) -> str:
@@ -1125,6 +1163,34 @@ def read_workbook(book, path: Path, board: str | None = None, vocabulary=None, f
         notes += table_notes
     for name, table in tables.items():
         _require(path, table, blocks[name], period)
+        if period.month != 12 and table.column("arsprognos", period.year) is None:
+            notes.append(
+                Finding(
+                    "info",
+                    "prognos",
+                    name,
+                    "",
+                    "",
+                    None,
+                    None,
+                    f"{path}, blad {table.sheet!r}: {TABLE_TITLES_SV[name].lower()}en har ingen "
+                    "kolumn för årsprognos; rapporten får inget prognosavsnitt för den.",
+                )
+            )
+        if period.month != 12 and table.column("arsprognos", period.year) is None:
+            notes.append(
+                Finding(
+                    "info",
+                    "prognos",
+                    name,
+                    "",
+                    "",
+                    None,
+                    None,
+                    f"{path}, blad {table.sheet!r}: {TABLE_TITLES_SV[name].lower()}en har ingen "
+                    "kolumn för årsprognos; rapporten får inget prognosavsnitt för den.",
+                )
+            )
     rr, dr = tables["resultatrakning"], tables["driftredovisning"]
     if board is not None:
         board_source = "angiven med --board"
@@ -1144,9 +1210,9 @@ def read_workbook(book, path: Path, board: str | None = None, vocabulary=None, f
 
 
 def _require(path: Path, table: Table, block: Block, period: Period) -> None:
-    needed = [
-        m for m in REQUIRED[table.name] if not (period.month == 12 and m in FORECAST_MEASURES)
-    ]
+    # Forecasts are optional: a year-end workbook has none, and a report without them is
+    # still a report (the check notes their absence).
+    needed = [m for m in REQUIRED[table.name] if m not in FORECAST_MEASURES]
     present = {c.measure for c in table.all_columns if c.year == period.year}
     missing = [m for m in needed if m not in present]
     if missing:

@@ -92,8 +92,13 @@ def _parse(rows: list[Row], order: list[int], headings: bool) -> tuple[dict, dic
     )
     position = {i: n for n, i in enumerate(order)}
     previous = -1
+    pending: list[int] = []  # a total above everything ("Totalt" first): it takes what follows
     for n, i in enumerate(figures):
         row = rows[i]
+        if (row.says_sum or row.says_result) and not open_items and not frames and headings:
+            pending.append(i)
+            previous = position[i]
+            continue
         for h in order[previous + 1 : position[i]]:
             if headings and rows[h].heading:
                 if frames and open_items and not is_sum[open_items[-1]]:
@@ -139,6 +144,12 @@ def _parse(rows: list[Row], order: list[int], headings: bool) -> tuple[dict, dic
         is_sum[i] = True
         open_items = [*open_items[: len(open_items) - k], i]
     _close(frames, open_items, names, 0)
+    for i in pending[:1]:
+        parts[i] = tuple(open_items)
+        is_sum[i] = True
+        score += _matches(rows[i], rows, open_items)
+    for i in pending[1:]:
+        is_sum[i] = False
     return parts, is_sum, names, score
 
 

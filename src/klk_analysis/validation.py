@@ -7,11 +7,18 @@ import pandas as pd
 from klk_analysis.errors import InconsistentDataError
 from klk_analysis.findings import Finding
 from klk_analysis.formatting import mnkr
-from klk_analysis.loading import UNIT_NAMES_SV, Column, Table, Workbook, printed_columns, ram_row
+from klk_analysis.loading import (
+    MAX_PLAUSIBLE_MNKR,
+    UNIT_NAMES_SV,
+    Column,
+    Table,
+    Workbook,
+    likely_factor,
+    printed_columns,
+    ram_row,
+)
 
 DEFAULT_TOLERANCE = 0.2
-# The largest Swedish municipality's whole budget is under this, so no board's figure is larger.
-MAX_PLAUSIBLE_MNKR = 50_000.0
 # Driftram and the units' budgets a factor near 1 000 apart: one table is in tkr, one in mnkr.
 _TKR_FACTOR = (500.0, 2000.0)
 # Below this a gap is floating-point noise, not a difference a reader could see.
@@ -202,9 +209,8 @@ def check_units(workbook: Workbook) -> list[Finding]:
             continue
         pos, column, printed = found
         # tkr under "mnkr" is 1 000 too large; kronor under "mnkr" 1 000 000, under "tkr" 1 000.
-        factor = 1000.0 if abs(printed) < MAX_PLAUSIBLE_MNKR * 1000 else 1_000_000.0
-        if table.unit == "tkr":
-            factor = 1000.0
+        largest = max(float(table.rows[c.id].abs().max()) for c in printed_columns(table))
+        factor = likely_factor(largest) if table.unit == "mnkr" else 1000.0
         real = _SMALLER_UNIT.get((table.unit, factor), "kr")
         findings.append(
             Finding(

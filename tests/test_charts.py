@@ -80,7 +80,23 @@ def test_charts_in_report_order_with_file_names(shipped_charts):
         "jamforelse_foregaende_ar",
         "prognosavvikelse_per_enhet",
     ]
-    assert all(isinstance(c.figure, Figure) for c in shipped_charts)
+    # Every bar's length, bottom to top, from the source document's columns (worked by hand):
+    lengths = {
+        c.name: [round(float(bar.get_width()), 1) for bar in c.figure.axes[0].patches]
+        for c in shipped_charts
+    }
+    # Budgetavvikelse Mar 2022 per unit, sorted: −0,1 (Ledning) … 3,5 (Näringsliv).
+    assert lengths["budgetavvikelse_per_enhet"] == [-0.1, 0.4, 1.6, 1.6, 2.0, 2.0, 2.7, 3.5]
+    # Budgeted result −1,6; steps 0,0 + 5,9 + 2,9 − 0,1 + 5,1 = 13,8 give 12,2, so a rounding
+    # step of −0,1 reaches the printed 12,1.
+    assert lengths["resultatbrygga"] == [-1.6, 0.0, 5.9, 2.9, -0.1, 5.1, -0.1, 12.1]
+    # Utfall Mar 2021, then Mar 2022: result, övriga kostnader, lokal, personal, intäkter.
+    assert lengths["jamforelse_foregaende_ar"] == [
+        *(12.5, -73.2, -1.4, -28.8, 14.9, 101.0),
+        *(12.1, -89.2, -1.6, -29.1, 16.7, 115.4),
+    ]
+    # Avvikelse Årsprognos mars: five units at 0,0, then HR 0,3, Ekonomi 1,0, Näringsliv 1,7.
+    assert lengths["prognosavvikelse_per_enhet"] == [0.0] * 5 + [0.3, 1.0, 1.7]
 
 
 def test_the_module_never_uses_pyplot_state():
@@ -219,6 +235,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+@pytest.mark.slow
 def test_write_charts_as_png_at_200_dpi_and_svg(shipped_charts, tmp_path):
     (tmp_path / "figurer").mkdir()
     (tmp_path / "figurer" / "gammal.png").write_bytes(b"x")

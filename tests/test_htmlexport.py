@@ -1,4 +1,5 @@
 import re
+import shutil
 from html.parser import HTMLParser
 
 import nbformat
@@ -86,13 +87,27 @@ def test_report_hides_code_and_notes_for_the_notebook_reader(report_html):
         ('<p style="background:url(//x/y.png)">x</p>', "", "style"),
         ("<table><tr><td>1</td></tr></table>", "", "rubrikceller"),
         ("<table><tr><th>a</th></tr></table>", "", "scope"),
-        ("<p>Se http://example.org</p>", "", "webbadress"),
         ('<p onclick="x()">x</p>', "", "skript"),
+        ('<iframe src="data:text/html,x"></iframe>', "", "<iframe>"),
+        ('<svg><image xlink:href="https://x.example/a.png"/></svg>', "", "pekar utanför"),
+        ('<img srcset="https://x.example/a.png 2x" alt="a">', "", "pekar utanför"),
+        ('<meta http-equiv="Refresh" content="0; url=https://x.example">', "", "refresh"),
+        ("", "@IMPORT 'https://x.example/a.css';", "url()"),
     ],
 )
 def test_check_html_finds_each_broken_rule(body, css, problem):
     problems = check_html(page(body, css))
     assert any(problem in p for p in problems), problems
+
+
+def test_a_web_address_in_the_text_a_reader_sees_is_no_problem():
+    # Text fetches nothing, in a paragraph, a table cell, an alt text or a title alike.
+    body = (
+        "<p>Läs mer, se https://www.eskilstuna.se/kommun-och-politik och ftp://arkiv.example.</p>"
+        '<table><tr><th scope="row">http://x.example</th></tr></table>'
+        '<img src="data:image/png;base64,AA==" alt="Källa: https://www.scb.se/">'
+    )
+    assert check_html(page(body)) == []
 
 
 def test_check_html_accepts_embedded_data_and_anchors():
@@ -165,3 +180,24 @@ def test_export_refuses_a_report_that_would_load_something_from_the_web(tmp_path
     with pytest.raises(RunFailedError, match="pekar utanför"):
         export_html(path, tmp_path / "r.html", "Titel")
     assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.slow
+def test_a_web_address_in_an_event_text_is_shown_as_text_and_the_run_succeeds(tmp_path):
+    import openpyxl
+
+    from klk_analysis import runner
+    from tests.workbooks import SHIPPED
+
+    workbook = tmp_path / "handelser.xlsx"
+    shutil.copy(SHIPPED, workbook)
+    book = openpyxl.load_workbook(workbook)
+    events = book["Väsentliga händelser"]
+    events["B4"] = f"{events['B4'].value} Läs mer, se https://www.eskilstuna.se/kommun-och-politik."
+    book.save(workbook)
+    out = tmp_path / "ut"
+    result = runner.run_period("2022-03", workbook=workbook, out_dir=out, processed=tmp_path / "p")
+    assert result.exit_code == 0, result.message
+    text = (out / "rapport.html").read_text(encoding="utf-8")
+    assert "Läs mer, se https://www.eskilstuna.se/kommun-och-politik.</li>" in text
+    assert not re.search(r"""(?:href|src)\s*=\s*["']?(?:https?:|//)""", text)

@@ -95,7 +95,10 @@ def test_figures_embed_every_chart(data):
 
 def test_write_outputs_writes_tables_and_figures(data, tmp_path):
     chart_list = report.economy_charts(data)[:1]
-    assert report.write_outputs(data, chart_list, tmp_path) is None
+    report.write_outputs(data, chart_list, tmp_path)
+    png = tmp_path / "figurer" / "budgetavvikelse_per_enhet.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<svg" in (tmp_path / "figurer" / "budgetavvikelse_per_enhet.svg").read_text("utf-8")
     lines = (tmp_path / "tabeller" / "driftredovisning.csv").read_text("utf-8-sig").splitlines()
     assert lines[0] == (
         "Underliggande enheter;Budgetavvikelse Mar 2021;Budgetavvikelse Mar 2022;Budget 2022;"

@@ -29,7 +29,7 @@ from klk_analysis.periods import (
     cell_text,
     period_words,
 )
-from klk_analysis.screening import screen_workbook_file
+from klk_analysis.screening import Screening, screen_workbook_file
 from klk_analysis.sheets import (
     TABLE_NAMES,
     TABLE_TITLES_SV,
@@ -230,12 +230,17 @@ def require_file(path: Path) -> None:
         raise UnusableInputError(f"{path}: filen finns inte. Kontrollera sökvägen och filnamnet.")
 
 
-def open_workbook(path: Path) -> openpyxl.Workbook:
-    """Open a workbook for its cached values, or raise an error that says why it cannot be used."""
+def open_screened(path: Path) -> tuple[openpyxl.Workbook, Screening]:
+    """Screen a file and open it for its cached values; return the book and what screening saw."""
     path = Path(path)
     require_file(path)
-    screen_workbook_file(path)
-    return _open(path)
+    screening = screen_workbook_file(path)
+    return _open(path), screening
+
+
+def open_workbook(path: Path) -> openpyxl.Workbook:
+    """Open a workbook for its cached values, or raise an error that says why it cannot be used."""
+    return open_screened(path)[0]
 
 
 class _Formulas:
@@ -854,9 +859,7 @@ def load_workbook(
     path = Path(path)
     screening = None
     if book is None:
-        require_file(path)
-        screening = screen_workbook_file(path)
-        book = _open(path)
+        book, screening = open_screened(path)
     workbook = read_workbook(book, path, board, vocabulary)
     if screening is not None and screening.has_macros:
         workbook = dataclasses.replace(workbook, has_macros=True)

@@ -301,17 +301,21 @@ def forecast_run(
     history: pd.DataFrame | None = None,
     threshold: float = DEFAULT_THRESHOLD_MNKR,
     profile_years: int = 1,
+    record: bool = True,
 ) -> ForecastRun:
     """Project the year, record the forecasts in the register and score them at December.
 
     With an output_dir, the projections are also written to output_dir/tabeller/prognos.xlsx.
+    With record=False the register file is read but left as it was (a what-if or a draft run);
+    the period's entries are still part of the returned register and of the scoring.
     """
     before = read_register(register_path)
     past = combined_history(history if history is not None else empty_history(), before, board)
     frame = projections(tidy, past, threshold, profile_years)
     # The register read above is updated and written: read once, not again for the update.
     register = merge_entries(before, register_entries(frame, board))
-    write_register(register, register_path)
+    if record:
+        write_register(register, register_path)
     own = register[register["board"] == board]
     # Accuracy is shown at year-end only: before December this year's outcome is unknown.
     year_end = int(frame["month"].iloc[0]) == 12

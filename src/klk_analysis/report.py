@@ -17,9 +17,8 @@ from klk_analysis.forecasts import (
     write_forecast_xlsx,
 )
 from klk_analysis.formatting import mnkr
-from klk_analysis.history import read_history
-from klk_analysis.loading import Table, Workbook, load_workbook, tidy
-from klk_analysis.organisation import Organisation, load_organisation
+from klk_analysis.loading import Table, Workbook, tidy
+from klk_analysis.organisation import Organisation
 from klk_analysis.periods import MONTH_NAMES_SV, Period
 from klk_analysis.register import (
     ForecastRun,
@@ -28,7 +27,14 @@ from klk_analysis.register import (
     accuracy_table,
     forecast_run,
 )
-from klk_analysis.validation import DEFAULT_TOLERANCE, Finding, count_by_severity, reconcile
+from klk_analysis.source import Source, read_source, saved_source
+from klk_analysis.validation import (
+    DEFAULT_TOLERANCE,
+    Finding,
+    count_by_severity,
+    raise_for_errors,
+    reconcile,
+)
 
 TABLE_TITLES = {"resultatrakning": "Resultaträkning", "driftredovisning": "Driftredovisning"}
 SEVERITY_SV = {"error": "Fel", "warning": "Varning", "info": "Avrundning"}
@@ -54,11 +60,16 @@ class Html:
 
 @dataclass(frozen=True)
 class ReportData:
-    """A period's loaded workbook, its reconciliation findings and the tolerance used."""
+    """A period's workbook read once, its reconciliation findings and the tolerance used."""
 
-    workbook: Workbook
+    source: Source
     findings: tuple[Finding, ...]
     tolerance: float
+
+    @property
+    def workbook(self) -> Workbook:
+        """The two tables as printed."""
+        return self.source.workbook
 
     @property
     def period(self) -> Period:
@@ -76,16 +87,26 @@ def load(
     workbook: str | Path,
     board: str | None = None,  # None or "": the board named by the last "Summa <nämnd>" row
     tolerance: float = DEFAULT_TOLERANCE,
+    source_file: str | Path = "",  # klk run: the workbook as the run's check already read it
 ) -> ReportData:
-    """Load and reconcile a period's workbook; refuse one whose headers name another period."""
+    """Read and reconcile a period's workbook; refuse one whose headers name another period."""
     path = paths.resolve(workbook)
-    loaded = load_workbook(path, board=board or None)
-    if str(loaded.period) != str(Period.parse(period)):
+    source = (
+        saved_source(paths.resolve(source_file), path)
+        if source_file
+        else read_source(path, board=board or None)
+    )
+    if str(source.workbook.period) != str(Period.parse(period)):
         raise UnusableInputError(
-            f"{path}: kolumnrubrikerna gäller perioden {loaded.period}, men perioden som begärdes "
-            f"är {period}. Förväntade en arbetsbok för {period}."
+            f"{path}: kolumnrubrikerna gäller perioden {source.workbook.period}, men perioden som "
+            f"begärdes är {period}. Förväntade en arbetsbok för {period}."
         )
-    return ReportData(loaded, tuple(reconcile(loaded, tolerance)), tolerance)
+    return ReportData(source, tuple(reconcile(source.workbook, tolerance)), tolerance)
+
+
+def stop_on_errors(data: ReportData) -> None:
+    """Stop as `klk run` does when the figures do not add up, before anything is written."""
+    raise_for_errors(data.findings, data.workbook.path)
 
 
 def period_text(period: Period) -> str:
@@ -241,8 +262,8 @@ def write_outputs(
 
 
 def organisation(data: ReportData) -> Organisation:
-    """Read the workbook's organisation sheets; a workbook without them gives the economy alone."""
-    return load_organisation(data.workbook.path)
+    """Return the organisation sheets; a workbook without them gives the economy alone."""
+    return data.source.organisation
 
 
 def _sections(data: ReportData, org: Organisation) -> list[organisation_html.Section]:
@@ -287,15 +308,22 @@ FORECAST_TABLES = {
 
 
 def forecasts(
-    data: ReportData, processed_dir: str | Path, threshold: float = DEFAULT_THRESHOLD_MNKR
+    data: ReportData,
+    processed_dir: str | Path,
+    threshold: float = DEFAULT_THRESHOLD_MNKR,
+    record: bool = True,
 ) -> ForecastRun:
-    """Project the year per line and unit, record the period in the register, score December."""
+    """Project the year per line and unit, record the period in the register, score December.
+
+    record=False reads the register in processed_dir but leaves it as it was.
+    """
     return forecast_run(
         tidy(data.workbook),
         data.board,
         paths.resolve(processed_dir) / REGISTER_FILE,
-        history=read_history(data.workbook.path),
+        history=data.source.history,
         threshold=threshold,
+        record=record,
     )
 
 

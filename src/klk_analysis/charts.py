@@ -5,13 +5,17 @@ import html
 import io
 import textwrap
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import wraps
 from pathlib import Path
 
+import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import Formatter, MaxNLocator
 
+from klk_analysis.deviations import total_row
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.formatting import number, rounded
 from klk_analysis.loading import Workbook
@@ -29,7 +33,29 @@ SKY = "#56B4E9"
 GREY = "#D9D9D9"
 NEGATIVE_HATCH = "///"
 EDGE = "#1A1A1A"
-WIDTH = 8.0
+# Inches. The report shows a chart at its natural size, 480 CSS px, on a screen and shrinks it
+# to about 340 px on a 360-px phone: 12-pt text then stays above 11 px.
+WIDTH = 5.0
+FONT_SIZE = 12
+TITLE_SIZE = 13
+LINE_HEIGHT = FONT_SIZE * 1.25 / 72  # inches per line of a tick label
+# Unit names wrap at this many characters; longer than three lines they end in "…" (the table
+# beside the chart prints them in full).
+LABEL_CHARS = 22
+LABEL_LINES = 3
+TITLE_CHARS = 46
+# Text stays text in the SVG (editable when pasted into Word or PowerPoint), in a font that
+# Windows (Arial), Linux (Liberation Sans, DejaVu Sans) and macOS (Arial) all have.
+STYLE = {
+    "svg.fonttype": "none",
+    "font.family": ["sans-serif"],
+    "font.sans-serif": ["Arial", "Liberation Sans", "DejaVu Sans"],
+    "font.size": FONT_SIZE,
+    "hatch.linewidth": 1.0,
+}
+# Below this the printed deviations add up to the printed result: no rounding step is drawn.
+ROUNDING_STEP_MIN = Decimal("0.1")
+ROUNDING_LABEL = "Avrundning"
 
 
 @dataclass(frozen=True)
@@ -70,6 +96,18 @@ class SwedishFormatter(Formatter):
         return 0 if all(abs(v - round(v)) < 1e-9 for v in values) else 1
 
 
+def styled(draw):
+    """Draw a chart inside the charts' style: fonts, sizes and SVG text as text."""
+
+    @wraps(draw)
+    def drawing(*args, **kwargs):
+        # A context, not global rcParams: importing the module changes nothing.
+        with matplotlib.rc_context(STYLE):
+            return draw(*args, **kwargs)
+
+    return drawing
+
+
 def _axes(height: float):
     figure = Figure(figsize=(WIDTH, height), layout="constrained")
     ax = figure.add_subplot()
@@ -77,14 +115,36 @@ def _axes(height: float):
     return figure, ax
 
 
+def _height(labels: list[str], bars_per_label: int = 1) -> float:
+    # Sized to the bars: each label gets room for its lines, so labels never overlap.
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    pitch = max(lines * LINE_HEIGHT + 0.12, 0.3 * bars_per_label)
+    return 1.9 + pitch * max(len(labels), 1)
+
+
 def _value_axis(axis, label: str = "mnkr") -> None:
     axis.set_major_formatter(SwedishFormatter())
-    axis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 2.5, 5, 10]))
+    axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
     axis.set_label_text(label)
 
 
-def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
+def _wrap(text: str, width: int = LABEL_CHARS, lines: int = LABEL_LINES) -> str:
+    wrapped = textwrap.wrap(text, width, break_long_words=True, max_lines=lines, placeholder=" …")
+    return "\n".join(wrapped) or text
+
+
+def _title(ax, title: str) -> None:
+    # At the figure's left edge, not the axes': the unit names stand left of the axes.
+    ax.figure.suptitle(_wrap(title, TITLE_CHARS, 4), x=0.02, ha="left", fontsize=TITLE_SIZE)
+
+
+def _legend(figure, entries: list[tuple[bool, Patch]]) -> None:
+    # Only the kinds of bar that the chart draws: no "Sämre än budget" when no bar is.
+    handles = [patch for present, patch in entries if present]
+    if handles:
+        figure.legend(
+            handles=handles, loc="outside lower center", ncols=min(len(handles), 2), frameon=False
+        )
 
 
 def _is_negative(value: float) -> bool:
@@ -99,11 +159,10 @@ def _label_bars(ax, bars, values) -> None:
         ax.annotate(
             amount_label(value),
             (min(ends) if negative else max(ends), bar.get_y() + bar.get_height() / 2),
-            xytext=(-4 if negative else 4, 0),
+            xytext=(-3 if negative else 3, 0),
             textcoords="offset points",
             ha="right" if negative else "left",
             va="center",
-            fontsize=9,
         )
 
 
@@ -116,26 +175,30 @@ def _room(low: float, high: float, share: float = 0.16) -> tuple[float, float]:
 
 
 def _deviation_chart(names, values, title, better, worse):
-    figure, ax = _axes(1.4 + 0.42 * len(values))
-    colours = [ORANGE if _is_negative(v) else BLUE for v in values]
-    hatches = [NEGATIVE_HATCH if _is_negative(v) else "" for v in values]
+    labels = [_wrap(n) for n in names]
+    figure, ax = _axes(_height(labels))
+    negative = [_is_negative(v) for v in values]
+    colours = [ORANGE if n else BLUE for n in negative]
+    hatches = [NEGATIVE_HATCH if n else "" for n in negative]
     positions = range(len(values))
     bars = ax.barh(positions, values, color=colours, hatch=hatches, edgecolor=EDGE)
-    ax.set_yticks(list(positions), [_wrap(n, 34) for n in names])
+    ax.set_yticks(list(positions), labels)
+    ax.set_ylim(-0.6, len(values) - 0.4)
     _label_bars(ax, bars, values)
     ax.axvline(0, color=EDGE, linewidth=0.8)
-    ax.set_xlim(*_room(min(values, default=0.0), max(values, default=0.0), 0.2))
+    # Labels of the longest bars need about a third of the width beyond the bar's end.
+    ax.set_xlim(*_room(min(values, default=0.0), max(values, default=0.0), 0.35))
     _value_axis(ax.xaxis)
-    ax.set_title(title, loc="left", fontsize=11)
-    figure.legend(
-        handles=[
-            Patch(facecolor=BLUE, edgecolor=EDGE, label=better),
-            Patch(facecolor=ORANGE, edgecolor=EDGE, hatch=NEGATIVE_HATCH, label=worse),
+    _title(ax, title)
+    _legend(
+        figure,
+        [
+            (not all(negative), Patch(facecolor=BLUE, edgecolor=EDGE, label=better)),
+            (
+                any(negative),
+                Patch(facecolor=ORANGE, edgecolor=EDGE, hatch=NEGATIVE_HATCH, label=worse),
+            ),
         ],
-        loc="outside lower center",
-        ncols=3,
-        frameon=False,
-        fontsize=9,
     )
     return figure
 
@@ -151,8 +214,8 @@ def _units(workbook: Workbook, measure: str) -> tuple[pd.DataFrame, str, float |
     column = dr.column(measure, workbook.period.year)
     lines = dr.rows[dr.rows["kind"] == "line"]
     ranked = lines.sort_values(column.id, ascending=False, kind="stable")
-    totals = dr.rows[dr.rows["kind"] != "line"]
-    total = float(totals[column.id].iloc[-1]) if len(totals) else None
+    total = total_row(dr.rows)
+    total = None if total is None else float(total[column.id])
     return ranked, column.id, total
 
 
@@ -170,6 +233,7 @@ def _unit_chart(workbook: Workbook, measure: str, name: str, template: str, word
     return Chart(name, words["title"], figure, alt, source_note("driftredovisningen", [header]))
 
 
+@styled
 def unit_budget_deviation(workbook: Workbook) -> Chart:
     """Chart the budget deviation per unit for the period, sorted, positive and negative apart."""
     span, year = period_span(workbook.period), workbook.period.year
@@ -183,6 +247,7 @@ def unit_budget_deviation(workbook: Workbook) -> Chart:
     )
 
 
+@styled
 def unit_forecast_deviation(workbook: Workbook) -> Chart:
     """Chart the forecast deviation per unit (forecast minus annual budget), sorted."""
     year = workbook.period.year
@@ -221,10 +286,11 @@ def bridge_steps(workbook: Workbook) -> pd.DataFrame:
         ("step", plain_label(x), float(v))
         for x, v in zip(lines["label"], lines[deviation], strict=True)
     ]
-    # Printed deviations are rounded: what they leave of the gap is shown, never hidden.
+    # Printed deviations are rounded: a gap they leave of a tenth or more is shown (and the
+    # caption explains it); a smaller one cannot be seen and would only puzzle the reader.
     gap = (end - start) - sum(v for kind, _, v in steps if kind == "step")
-    if rounded(gap):
-        steps.append(("step", "Avrundning", gap))
+    if abs(rounded(gap)) >= ROUNDING_STEP_MIN:
+        steps.append(("step", ROUNDING_LABEL, gap))
     steps.append(("end", "Resultat, utfall", end))
     frame = pd.DataFrame(steps, columns=["kind", "label", "amount"])
     running = frame["amount"].where(frame["kind"] == "step", 0).cumsum() + start
@@ -234,12 +300,14 @@ def bridge_steps(workbook: Workbook) -> pd.DataFrame:
     )
 
 
+@styled
 def result_bridge(workbook: Workbook) -> Chart:
     """Chart the bridge from the period's budgeted result to its actual result, line by line."""
     span, year = period_span(workbook.period), workbook.period.year
     title = f"Från budgeterat till verkligt resultat, {span} {year} (mnkr)"
     steps = bridge_steps(workbook)
-    figure, ax = _axes(1.4 + 0.45 * len(steps))
+    labels = [_wrap(t) for t in steps["label"]]
+    figure, ax = _axes(_height(labels))
     step = steps["kind"] == "step"
     negative = [_is_negative(v) for v in steps["amount"]]
     colours = [
@@ -262,21 +330,23 @@ def result_bridge(workbook: Workbook) -> Chart:
         ax.plot([level, level], [y[i] - 0.3, y[i + 1] + 0.3], color=EDGE, linewidth=0.7)
     _label_bars(ax, bars, list(steps["amount"]))
     ax.axvline(0, color=EDGE, linewidth=0.8)
-    ax.set_yticks(y, [_wrap(t, 30) for t in steps["label"]])
+    ax.set_yticks(y, labels)
+    ax.set_ylim(-0.6, len(steps) - 0.4)
     edges = pd.concat([steps["bottom"], steps["bottom"] + steps["amount"]])
-    ax.set_xlim(*_room(edges.min(), edges.max(), 0.2))
+    ax.set_xlim(*_room(edges.min(), edges.max(), 0.35))
     _value_axis(ax.xaxis)
-    ax.set_title(title, loc="left", fontsize=11)
-    figure.legend(
-        handles=[
-            Patch(facecolor=GREY, edgecolor=EDGE, label="Resultat"),
-            Patch(facecolor=BLUE, edgecolor=EDGE, label="Bättre än budget"),
-            Patch(facecolor=ORANGE, edgecolor=EDGE, hatch=NEGATIVE_HATCH, label="Sämre än budget"),
+    _title(ax, title)
+    moves = [n for s, n in zip(step, negative, strict=True) if s]
+    _legend(
+        figure,
+        [
+            (True, Patch(facecolor=GREY, edgecolor=EDGE, label="Resultat")),
+            (not all(moves), Patch(facecolor=BLUE, edgecolor=EDGE, label="Bättre än budget")),
+            (
+                any(moves),
+                Patch(facecolor=ORANGE, edgecolor=EDGE, hatch=NEGATIVE_HATCH, label="Sämre än budget"),
+            ),
         ],
-        loc="outside lower center",
-        ncols=3,
-        frameon=False,
-        fontsize=9,
     )
     items = [
         {"name": label, "amount": amount}
@@ -291,9 +361,18 @@ def result_bridge(workbook: Workbook) -> Chart:
     )
     rr = workbook.resultatrakning
     headers = [rr.column(m, year).header for m in ("budget", "utfall", "budgetavvikelse")]
-    return Chart("resultatbrygga", title, figure, alt, source_note("resultaträkningen", headers))
+    note = source_note("resultaträkningen", headers)
+    rounding = steps.loc[steps["label"] == ROUNDING_LABEL, "amount"]
+    if len(rounding):
+        note += (
+            f" Stapeln {ROUNDING_LABEL.lower()} ({amount_label(rounding.iloc[0])} mnkr) är "
+            "skillnaden mellan resultatet och summan av radernas avvikelser som de är "
+            "tryckta: beloppen är beräknade före avrundning."
+        )
+    return Chart("resultatbrygga", title, figure, alt, note)
 
 
+@styled
 def change_on_last_year(workbook: Workbook) -> Chart | None:
     """Chart the period's outcome against the same period last year by line, or None."""
     rr, year = workbook.resultatrakning, workbook.period.year
@@ -303,8 +382,8 @@ def change_on_last_year(workbook: Workbook) -> Chart | None:
     span = period_span(workbook.period)
     title = f"Utfall {span} {year} jämfört med samma period {year - 1} (mnkr)"
     rows = rr.rows[rr.rows["kind"] != "sum"].iloc[::-1]
-    names = [_wrap(plain_label(x), 30) for x in rows["label"]]
-    figure, ax = _axes(1.4 + 0.62 * len(rows))
+    names = [_wrap(plain_label(x)) for x in rows["label"]]
+    figure, ax = _axes(_height(names, bars_per_label=2))
     positions = range(len(rows))
     height = 0.38
     old = ax.barh(
@@ -326,13 +405,14 @@ def change_on_last_year(workbook: Workbook) -> Chart | None:
     )
     _label_bars(ax, old, list(rows[before.id]))
     _label_bars(ax, new, list(rows[now.id]))
-    ax.set_yticks(list(positions), names, fontsize=9)
+    ax.set_yticks(list(positions), names)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.axvline(0, color=EDGE, linewidth=0.8)
     both = pd.concat([rows[before.id], rows[now.id]])
-    ax.set_xlim(*_room(both.min(), both.max(), 0.22))
+    ax.set_xlim(*_room(both.min(), both.max(), 0.35))
     _value_axis(ax.xaxis)
-    ax.set_title(title, loc="left", fontsize=11)
-    figure.legend(loc="outside lower center", ncols=2, frameon=False, fontsize=9)
+    _title(ax, title)
+    figure.legend(loc="outside lower center", ncols=2, frameon=False)
     items = [
         {"name": plain_label(label), "before": float(b), "now": float(n)}
         for label, b, n in zip(rows["label"], rows[before.id], rows[now.id], strict=True)
@@ -353,6 +433,7 @@ def economy_charts(workbook: Workbook) -> list[Chart]:
     return [c for c in charts if c is not None]
 
 
+@styled
 def _save(chart: Chart, target, **options) -> None:
     chart.figure.savefig(target, **options)
     # The first drawing laid the chart out (most of its time); later drawings at another dpi

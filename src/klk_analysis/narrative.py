@@ -20,6 +20,8 @@ REPORT_NAMES = {
     12: "Årsredovisning",
 }
 LARGEST_LINES = 3
+# A sentence names at most this many units, the largest first; the rest are counted.
+LARGEST_UNITS = 5
 _DASHES = "-\u2212\u2013\u2014•*· "
 # Swedish style writes the numbers up to twelve in words: "från en period", "sex ställen".
 _WORDS = ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva")
@@ -204,6 +206,13 @@ def _largest(rows: pd.DataFrame, column: str) -> list[dict]:
     return _amounts(picked["label"], picked[column], sentence_label)
 
 
+def _named_units(sign: str, units: pd.DataFrame, column: str) -> dict:
+    # The largest deviations, named in order of size; how many more there are, counted.
+    named = _amounts(units["label"], units[column], plain_label)
+    order = sorted(named, key=lambda item: -abs(item["amount"]))[:LARGEST_UNITS]
+    return {f"{sign}_units": order, f"more_{sign}": len(named) - len(order)}
+
+
 def economy_context(workbook: Workbook, findings: list[Finding]) -> dict:
     """Collect the figures and names the economy sentences need from a workbook and its checks."""
     rr, dr, path = workbook.resultatrakning, workbook.driftredovisning, workbook.path
@@ -236,8 +245,8 @@ def economy_context(workbook: Workbook, findings: list[Finding]) -> dict:
         "forecast": float(rr.rows[forecast].iloc[result]),
         "result_deviation": float(rr.rows[deviation].iloc[result]),
         "forecast_deviation": float(rr.rows[forecast_deviation].iloc[result]),
-        "positive_units": _amounts(positive["label"], positive[unit_deviation], plain_label),
-        "negative_units": _amounts(negative["label"], negative[unit_deviation], plain_label),
+        **_named_units("positive", positive, unit_deviation),
+        **_named_units("negative", negative, unit_deviation),
         "largest_budget_lines": _largest(rr.rows, deviation),
         "largest_forecast_lines": _largest(rr.rows, forecast_deviation),
         "errors": [finding_sentence(f) for f in findings if f.severity == "error"],

@@ -64,7 +64,7 @@ def test_report_tables_have_header_cells_and_swedish_numbers(report_html):
     assert '<th scope="row">Summa ÅRETS RESULTAT</th>' in report_html
     # Personalkostnader, Utfall Mar 2022: −29,1 with a true minus sign.
     assert '<td class="tal" style="text-align: right">\u221229,1</td>' in report_html
-    assert "@page { size: A4" in report_html
+    assert "@page {\n  size: A4" in report_html
 
 
 def test_report_hides_code_and_notes_for_the_notebook_reader(report_html):

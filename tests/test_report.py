@@ -115,6 +115,7 @@ def test_write_outputs_writes_tables_and_figures(data, tmp_path):
 
 
 def test_the_report_has_the_source_documents_sentences_in_its_order(period_run):
+    # The source document's sentences, with the unit after "0" that it left out (issue 13).
     text = (period_run.out_dir / "rapport.html").read_text(encoding="utf-8")
     first = (
         "Kommunstyrelsens totala intäkter för 2022 budgeteras till 504,5 miljoner kronor. "
@@ -122,7 +123,8 @@ def test_the_report_has_the_source_documents_sentences_in_its_order(period_run):
     )
     second = (
         "Utfall för perioden januari – mars uppgår till +12,1 miljoner kronor att jämföra med "
-        "budgeterat resultat på helår 0. Prognos på helår uppgår till +3,0 miljoner kronor."
+        "budgeterat resultat på helår 0,0 miljoner kronor. Prognos på helår uppgår till "
+        "+3,0 miljoner kronor."
     )
     assert first in text and second in text
     # Summary first, then the tables, the charts, the comments (the source's economy section).

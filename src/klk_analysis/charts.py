@@ -46,10 +46,11 @@ LABEL_LINES = 3
 TITLE_CHARS = 46
 # Text stays text in the SVG (editable when pasted into Word or PowerPoint), in a font that
 # Windows (Arial), Linux (Liberation Sans, DejaVu Sans) and macOS (Arial) all have.
+FONTS = ["Arial", "Liberation Sans", "DejaVu Sans"]
 STYLE = {
     "svg.fonttype": "none",
     "font.family": ["sans-serif"],
-    "font.sans-serif": ["Arial", "Liberation Sans", "DejaVu Sans"],
+    "font.sans-serif": FONTS,
     "font.size": FONT_SIZE,
     "hatch.linewidth": 1.0,
 }
@@ -110,8 +111,13 @@ def styled(draw):
 
 def _axes(height: float):
     figure = Figure(figsize=(WIDTH, height), layout="constrained")
+    # A margin of 6 pt around the texts, so that none touches the image's edge at any dpi.
+    figure.get_layout_engine().set(w_pad=6 / 72, h_pad=6 / 72)
     ax = figure.add_subplot()
     ax.spines[["top", "right"]].set_visible(False)
+    # Tick labels are made anew when drawn: their size is fixed here. Their font comes from
+    # the style, so every drawing goes through `styled` (png_bytes, save_chart).
+    ax.tick_params(labelsize=FONT_SIZE)
     return figure, ax
 
 
@@ -138,13 +144,14 @@ def _title(ax, title: str) -> None:
     ax.figure.suptitle(_wrap(title, TITLE_CHARS, 4), x=0.02, ha="left", fontsize=TITLE_SIZE)
 
 
-def _legend(figure, entries: list[tuple[bool, Patch]]) -> None:
+def _legend(figure, entries: list[tuple[bool, object]]) -> None:
     # Only the kinds of bar that the chart draws: no "Sämre än budget" when no bar is.
     handles = [patch for present, patch in entries if present]
+    # Side by side where they fit in the width, one under the other where they do not.
+    widths = [_text_width(h.get_label()) + 45 for h in handles]
+    columns = 2 if len(handles) > 1 and max(widths) * 2 < WIDTH * 72 else 1
     if handles:
-        figure.legend(
-            handles=handles, loc="outside lower center", ncols=min(len(handles), 2), frameon=False
-        )
+        figure.legend(handles=handles, loc="outside lower center", ncols=columns, frameon=False)
 
 
 def _is_negative(value: float) -> bool:
@@ -166,12 +173,28 @@ def _label_bars(ax, bars, values) -> None:
         )
 
 
-def _room(low: float, high: float, share: float = 0.16) -> tuple[float, float]:
-    # Bars stick to their base, so matplotlib's margins cannot make room for the value labels.
+def _text_width(text: str) -> float:
+    # Points, estimated before drawing: digits and most letters are at most 0,65 em wide in
+    # Arial, Liberation Sans and DejaVu Sans.
+    return max((len(line) for line in text.split("\n")), default=0) * FONT_SIZE * 0.65
+
+
+def _room(low: float, high: float, labels: list[str], values) -> tuple[float, float]:
+    """Return x limits that leave room beside the bars for their value labels.
+
+    Bars stick to their base, so matplotlib's margins cannot make that room; the labels' width
+    in points is turned into data units through the width the axes will get beside the names.
+    """
     low, high = min(low, 0.0), max(high, 0.0)
-    pad = (high - low) * share or 1.0
-    # The zero side gets a little room too, for the labels of bars that end at zero.
-    return (low - (pad if low < 0 else pad / 4), high + (pad if high > 0 else pad / 4))
+    axes = WIDTH * 72 - max(map(_text_width, labels), default=0.0) - 40
+    left = max((_text_width(amount_label(v)) + 8 for v in values if _is_negative(v)), default=0)
+    right = max(
+        (_text_width(amount_label(v)) + 8 for v in values if not _is_negative(v)), default=0
+    )
+    # The zero side keeps a little room too, for the labels of bars that end at zero.
+    left, right = max(left, 6.0), max(right, 6.0)
+    total = (high - low or 1.0) / max(1 - (left + right) / axes, 0.2)
+    return low - total * left / axes, high + total * right / axes
 
 
 def _deviation_chart(names, values, title, better, worse):
@@ -187,7 +210,7 @@ def _deviation_chart(names, values, title, better, worse):
     _label_bars(ax, bars, values)
     ax.axvline(0, color=EDGE, linewidth=0.8)
     # Labels of the longest bars need about a third of the width beyond the bar's end.
-    ax.set_xlim(*_room(min(values, default=0.0), max(values, default=0.0), 0.35))
+    ax.set_xlim(*_room(min(values, default=0.0), max(values, default=0.0), labels, values))
     _value_axis(ax.xaxis)
     _title(ax, title)
     _legend(
@@ -333,7 +356,7 @@ def result_bridge(workbook: Workbook) -> Chart:
     ax.set_yticks(y, labels)
     ax.set_ylim(-0.6, len(steps) - 0.4)
     edges = pd.concat([steps["bottom"], steps["bottom"] + steps["amount"]])
-    ax.set_xlim(*_room(edges.min(), edges.max(), 0.35))
+    ax.set_xlim(*_room(edges.min(), edges.max(), labels, steps["amount"]))
     _value_axis(ax.xaxis)
     _title(ax, title)
     moves = [n for s, n in zip(step, negative, strict=True) if s]
@@ -344,7 +367,9 @@ def result_bridge(workbook: Workbook) -> Chart:
             (not all(moves), Patch(facecolor=BLUE, edgecolor=EDGE, label="Bättre än budget")),
             (
                 any(moves),
-                Patch(facecolor=ORANGE, edgecolor=EDGE, hatch=NEGATIVE_HATCH, label="Sämre än budget"),
+                Patch(
+                    facecolor=ORANGE, edgecolor=EDGE, hatch=NEGATIVE_HATCH, label="Sämre än budget"
+                ),
             ),
         ],
     )
@@ -409,10 +434,10 @@ def change_on_last_year(workbook: Workbook) -> Chart | None:
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.axvline(0, color=EDGE, linewidth=0.8)
     both = pd.concat([rows[before.id], rows[now.id]])
-    ax.set_xlim(*_room(both.min(), both.max(), 0.35))
+    ax.set_xlim(*_room(both.min(), both.max(), names, both))
     _value_axis(ax.xaxis)
     _title(ax, title)
-    figure.legend(loc="outside lower center", ncols=2, frameon=False)
+    _legend(figure, [(True, old), (True, new)])
     items = [
         {"name": plain_label(label), "before": float(b), "now": float(n)}
         for label, b, n in zip(rows["label"], rows[before.id], rows[now.id], strict=True)

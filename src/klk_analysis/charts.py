@@ -482,7 +482,9 @@ def figure_html(chart: Chart, dpi: int = DPI) -> str:
     return (
         '<figure class="diagram">'
         f'<img src="data:image/png;base64,{data}" alt="{html.escape(chart.alt, quote=True)}" '
-        'style="max-width: 100%; height: auto">'
+        # Inline as well as in the style sheet, for a fragment pasted without it: at most its
+        # natural size (WIDTH inches of 96 px), and never wider than the column.
+        f'style="width: 100%; max-width: {round(WIDTH * 96)}px; height: auto">'
         f"<figcaption>{_caption(chart)}</figcaption>"
         "</figure>"
     )

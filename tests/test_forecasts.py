@@ -310,6 +310,9 @@ def test_export_workbook(shipped_projections, tmp_path):
     assert result[headers.index("Varning rak uppräkning")].value == (
         "kostnader ofta kommer senare under året"
     )
+    # The flag in the same words as the report's tables: below the projections is worse.
+    assert result[headers.index("Markering")].value == "Sämre än beräkningarna"
+    assert rows["KLK Ledning"][headers.index("Markering")].value in (None, "")
     assert not list(tmp_path.glob("tabeller/.*"))
 
 

@@ -165,3 +165,25 @@ def test_export_refuses_a_report_that_would_load_something_from_the_web(tmp_path
     with pytest.raises(RunFailedError, match="pekar utanför"):
         export_html(path, tmp_path / "r.html", "Titel")
     assert not (tmp_path / "r.html").exists()
+
+
+def test_the_title_in_the_print_margin_cannot_break_out_of_its_css_string():
+    from klk_analysis.htmlexport import css_string
+
+    assert css_string("Kommunstyrelsens delårsrapport 1, 2022") == (
+        "Kommunstyrelsens delårsrapport 1, 2022"
+    )
+    hostile = 'Nämnd "x"; } body { display: none } </style><script>'
+    escaped = css_string(hostile)
+    # Inside the string "}" and ";" are plain text; only a quote, a backslash, a line break
+    # or "<" (which could end the <style> element) could break out, and all are escaped.
+    left = escaped.replace("\\22 ", "").replace("\\3c ", "").replace("\\3e ", "")
+    assert not set('"<>\\\n') & set(left)
+    assert escaped.startswith("Nämnd \\22 x\\22 ; }")
+
+
+def test_report_prints_its_title_and_page_numbers_in_the_margins(report_html):
+    assert 'content: "Sida " counter(page) " av " counter(pages);' in report_html
+    title = "Kommunstyrelsens delårsrapport 1, 2022"
+    assert f'content: "{title}";' in report_html
+    assert "display: table-header-group" in report_html

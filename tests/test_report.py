@@ -272,13 +272,15 @@ def forecast_runs(tmp_path_factory):
 def test_forecast_section_flags_the_shipped_result(forecast_runs):
     base, march, run, _, _ = forecast_runs
     text = report.forecast_text(run).html
-    assert (
-        "Prognosen för årets resultat, +3,0 miljoner kronor, ligger under vad utfallet hittills "
-        "pekar mot om resterande månader följer budget (+13,8 miljoner kronor)."
-    ) in text
-    # Eleven rows are marked in the tables (five lines and sums, six units): eight sentences
-    # and the rest counted in words.
-    assert "Ytterligare tre prognoser ligger utanför beräkningarna; se tabellen." in text
+    assert text.startswith(
+        "<p>Årsprognosen för årets resultat, +3,0 miljoner kronor, är 10,8 miljoner kronor "
+        "sämre än vad utfallet hittills pekar mot om resterande månader följer budget "
+        "(+13,8 miljoner kronor). Det beror främst på"
+    )
+    # The method and what the workbook lacks come after the figures, for the economist.
+    notes = report.forecast_notes(run).html
+    assert notes.startswith('<p class="om-berakningarna"><strong>Om beräkningarna.</strong> ')
+    assert "Historik" in notes and "Historik" not in text
     cells = re.findall(
         r'<th scope="row">Summa ÅRETS RESULTAT</th>(.*?)</tr>',
         report.forecast_tables(run, march).html,
@@ -291,7 +293,7 @@ def test_forecast_section_flags_the_shipped_result(forecast_runs):
         "48,4",
         "",
         "3,0",
-        "Under beräkningarna",
+        "Sämre än beräkningarna",
     ]
     assert (base / "prognosregister.parquet").exists()
 
@@ -307,8 +309,9 @@ def test_accuracy_at_december_from_the_register(forecast_runs, tmp_path):
     _, _, _, dec, run = forecast_runs
     section = report.accuracy_section(run, dec).html
     # The result's outcome 12,1 against the March forecast +3,0.
-    assert "Prognosen i mars har i genomsnitt legat 9,1 miljoner kronor under årets resultat" in (
-        section
+    assert (
+        "Prognosen i mars har i genomsnitt underskattat årets resultat med 9,1 miljoner kronor"
+        in (section)
     )
     row = re.findall(r"Summa ÅRETS RESULTAT, prognos i mars</th>(.*?)</tr>", section)[0]
     assert re.findall(r">([^<]*)</td>", row) == ["3,0", "12,1", "9,1"]
@@ -324,8 +327,7 @@ def test_accuracy_at_december_from_the_register(forecast_runs, tmp_path):
 
 def test_the_run_reports_the_forecast_and_updates_the_register(period_run):
     text = (period_run.out_dir / "rapport.html").read_text(encoding="utf-8")
-    assert "ligger under vad utfallet hittills pekar mot om resterande månader följer budget" in (
-        text
-    )
+    assert "sämre än vad utfallet hittills pekar mot om resterande månader följer budget" in text
+    assert "Om beräkningarna." in text
     assert (period_run.out_dir / "tabeller" / "prognos.xlsx").exists()
     assert (period_run.out_dir.parents[1] / "processed" / "prognosregister.parquet").exists()

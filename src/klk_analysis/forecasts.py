@@ -68,6 +68,9 @@ WARNINGS = {
     "late_costs": "kostnader ofta kommer senare under året",
     "uneven_profile": "tidigare års utfall fördelade sig ojämnt över året",
 }
+# A forecast below its projections is always the worse one (revenue is positive, costs
+# negative), above the better: the flag says so in the same words in the report and the xlsx.
+FLAG_WORDS = {"under": "Sämre än beräkningarna", "över": "Bättre än beräkningarna", "": ""}
 HEADERS = {
     "table": "Tabell",
     "label": "Rad eller enhet",
@@ -76,6 +79,7 @@ HEADERS = {
     **{m.id: m.label for m in METHODS},
     "arsprognos": FORECAST_LABEL,
     "gap": "Prognosens avstånd utanför metoderna",
+    "flag": "Markering",
     "run_rate_warning": "Varning rak uppräkning",
 }
 # Amounts are stored rounded to this many decimals: 461.6, not 461.6000000000001.
@@ -330,11 +334,12 @@ def method_note(frame: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD_MNKR) 
 
 def forecast_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Return the projections for display: one row per line and unit, Swedish headers."""
-    columns = ["table", "label", "utfall", "arsbudget", *METHOD_IDS, "arsprognos", "gap"]
+    columns = ["table", "label", "utfall", "arsbudget", *METHOD_IDS, "arsprognos", "gap", "flag"]
     return (
         frame[columns]
         .assign(
             table=frame["table"].map(TABLE_NAMES),
+            flag=frame["flag"].map(FLAG_WORDS),
             run_rate_warning=frame["run_rate_warning"].map(WARNINGS).fillna(""),
         )
         .rename(columns=HEADERS)

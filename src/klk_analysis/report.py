@@ -10,6 +10,7 @@ from klk_analysis import charts, narrative, organisation_html, paths, tables
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.forecasts import (
     DEFAULT_THRESHOLD_MNKR,
+    FLAG_WORDS,
     FORECAST_LABEL,
     HEADERS,
     METHOD_IDS,
@@ -277,8 +278,6 @@ def after_economy(data: ReportData, org: Organisation) -> Html:
 # --- Prognos: projections beside the årsprognos, the forecast register, prognossäkerhet --------
 
 REGISTER_FILE = "prognosregister.parquet"
-# Below the projections is always worse (revenue positive, costs negative), above better.
-FLAG_TEXT = {"under": "Sämre än beräkningarna", "över": "Bättre än beräkningarna", "": ""}
 FORECAST_TABLES = {
     "resultatrakning": ("Resultaträkning", "Konto"),
     "driftredovisning": ("Driftredovisning per enhet", "Enhet"),
@@ -335,7 +334,7 @@ def forecast_tables(run: ForecastRun, data: ReportData) -> Html:
             f'<tr class="{tables.ROW_CLASSES.get(r["kind"], "rad")}">'
             f'<th scope="row">{html.escape(r["label"])}</th>'
             + "".join(_amount_cell(r[c]) for c in columns)
-            + f"<td>{html.escape(FLAG_TEXT[r['flag']])}</td></tr>"
+            + f"<td>{html.escape(FLAG_WORDS[r['flag']])}</td></tr>"
             for _, r in frame.iterrows()
         ]
         parts.append(

@@ -165,8 +165,11 @@ def sheet_layout(ws, bold_rows=(), frozen: str = "B2") -> None:
             cell.font = Font(name=XLSX_FONT, size=XLSX_FONT_SIZE, bold=cell.row in bold_rows)
             if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
                 cell.number_format = XLSX_NUMBER_FORMAT
-            if cell.row == 1 and cell.column > 1:
-                cell.alignment = Alignment(horizontal="right")
+    # A header stands right-aligned over amounts, as they are, and left over texts.
+    for header in ws[1]:
+        below = [c.value for c in ws[header.column_letter][1:] if c.value not in (None, "")]
+        if below and all(isinstance(v, int | float) for v in below):
+            header.alignment = Alignment(horizontal="right")
     for column in ws.iter_cols():
         widest = max(len(cell_text(cell)) for cell in column)
         # Bold text and the filter arrows need a little more than the characters themselves.

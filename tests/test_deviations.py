@@ -1,4 +1,3 @@
-import pandas as pd
 import pytest
 
 from klk_analysis.deviations import (
@@ -7,7 +6,6 @@ from klk_analysis.deviations import (
     deviation_percent,
     implied_annual_budget,
     rank_units,
-    total_row,
     wide,
     with_annual_budget,
 )
@@ -82,19 +80,3 @@ def test_wide_round_trips_the_table(data):
         "budgetavvikelse_2022",
     ]
     assert w["arsbudget_2022"].iloc[-1] == -461.5
-
-
-def test_total_row_is_the_result_wherever_it_stands_and_never_a_subtotal():
-    # A large board's table: the grand total first, a group with its subtotal, a unit outside.
-    rows = pd.DataFrame(
-        {
-            "label": ["Totalt", "Skola A", "Skola B", "Summa Grundskola", "Nämnd"],
-            "kind": ["result", "line", "line", "sum", "line"],
-            "amount": [-30.0, -10.0, -15.0, -25.0, -5.0],
-        }
-    )
-    assert total_row(rows)["label"] == "Totalt"
-    # Today's loader marks the board's total "Summa Kommunstyrelsen" as a sum.
-    today = pd.DataFrame({"label": ["A", "Summa Nämnden"], "kind": ["line", "sum"]})
-    assert total_row(today)["label"] == "Summa Nämnden"
-    assert total_row(today.iloc[:1]) is None

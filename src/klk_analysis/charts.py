@@ -15,7 +15,6 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import Formatter, MaxNLocator
 
-from klk_analysis.deviations import total_row
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.formatting import number, rounded
 from klk_analysis.loading import Workbook
@@ -237,8 +236,8 @@ def _units(workbook: Workbook, measure: str) -> tuple[pd.DataFrame, str, float |
     column = dr.column(measure, workbook.period.year)
     lines = dr.rows[dr.rows["kind"] == "line"]
     ranked = lines.sort_values(column.id, ascending=False, kind="stable")
-    total = total_row(dr.rows)
-    total = None if total is None else float(total[column.id])
+    position = dr.total()
+    total = None if position is None else float(dr.rows[column.id].iloc[position])
     return ranked, column.id, total
 
 
@@ -271,9 +270,11 @@ def unit_budget_deviation(workbook: Workbook) -> Chart:
 
 
 @styled
-def unit_forecast_deviation(workbook: Workbook) -> Chart:
-    """Chart the forecast deviation per unit (forecast minus annual budget), sorted."""
+def unit_forecast_deviation(workbook: Workbook) -> Chart | None:
+    """Chart the forecast deviation per unit (forecast minus annual budget), sorted, or None."""
     year = workbook.period.year
+    if workbook.driftredovisning.column("avvikelse_arsprognos", year) is None:
+        return None  # a year-end workbook has no forecasts
     words = {
         "title": f"Prognosavvikelse per enhet, helår {year}, prognos i "
         f"{workbook.period.month_name} (mnkr)",

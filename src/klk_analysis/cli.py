@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from klk_analysis import paths
+from klk_analysis import paths, readout
 from klk_analysis.errors import KlkError, UnusableInputError
 from klk_analysis.loading import load_workbook
 from klk_analysis.organisation import load_organisation
@@ -18,7 +18,7 @@ from klk_analysis.periods import Period
 from klk_analysis.validation import DEFAULT_TOLERANCE, Finding, count_by_severity, reconcile
 
 LABELS_SV = {"error": "FEL", "warning": "VARNING", "info": "INFO"}
-COMMANDS_SV = "check, run, scheduled eller lab"
+COMMANDS_SV = "check, run, scheduled, mail, word eller lab"
 # What a shell reports for a command that a closed pipe stopped (128 + SIGPIPE).
 EXIT_BROKEN_PIPE = 141
 
@@ -130,6 +130,8 @@ def _check(args) -> int:
 
     try:
         refuse_folder(args.workbook)
+        if args.vocabulary:
+            os.environ["KLK_VOCABULARY"] = str(paths.resolve(args.vocabulary))
         workbook = load_workbook(args.workbook, board=args.board)
         load_organisation(workbook.path)  # the optional organisation sheets must be usable too
     except KlkError as exc:
@@ -147,9 +149,13 @@ def _check(args) -> int:
     findings = reconcile(workbook, tolerance=args.tolerance)
     counts = count_by_severity(findings)
     code = 1 if counts["error"] else 0
+    if args.visa and not args.json:
+        print(readout.describe_text(workbook))
+        print()
     if args.json:
         _dump(
             {
+                **({"läsning": readout.describe(workbook)} if args.visa else {}),
                 "file": str(workbook.path),
                 "usable": True,
                 "exit_code": code,
@@ -169,9 +175,13 @@ def _check(args) -> int:
             )
         for finding in findings:
             print(f"{LABELS_SV[finding.severity]}: {finding.message}")
+        rounding = sum(f.severity == "info" and f.computed is not None for f in findings)
+        others = counts["info"] - rounding
         print(
             f"{counts['error']} fel, {counts['warning']} varningar, "
-            f"{counts['info']} avrundningsdifferenser."
+            f"{rounding} avrundningsdifferenser"
+            + (f", {others} {'notering' if others == 1 else 'noteringar'}" if others else "")
+            + "."
         )
     return code
 
@@ -221,9 +231,65 @@ def _scheduled(args) -> int:
 
     options = _run_options(args)
     options.pop("raw"), options.pop("outputs")
-    code, log = runner.scheduled(args.raw, args.outputs, args.logs, **options)
+    after = _sender(args.config) if args.send else None  # a broken [mail] stops before the run
+    code, log = runner.scheduled(args.raw, args.outputs, args.logs, after=after, **options)
     print(f"klk scheduled: {'klar' if code == 0 else f'fel (kod {code})'}, logg: {log}")
     return code
+
+
+# --- delivery: klk mail and klk word from a finished output folder --------------------------
+
+
+def _sender(config_file: Path | None):
+    from klk_analysis import config, mail
+
+    settings = config.mail_settings(config.load_config(config_file))
+    return lambda result: mail.send_run(result, settings)
+
+
+def _mail(args) -> int:
+    from klk_analysis import config, delivery, mail
+
+    loaded = config.load_config(args.config)
+    settings = config.mail_settings(loaded) if args.send or "mail" in loaded else None
+    path = mail.write_eml(delivery.read_content(args.out or args.outputs / args.period), settings)
+    print(f"klk: skrev {path}")
+    if args.send:
+        mail.send_eml(path, settings)
+        print(f"klk: skickade {path.name} till {', '.join(settings.recipients)}")
+    return 0
+
+
+def _word(args) -> int:
+    from klk_analysis import config, word
+
+    folder = args.out or args.outputs / args.period
+    loaded = config.load_config(args.config)
+    print(f"klk: skrev {word.write_docx(folder, args.mall, args.tabellstil, loaded)}")
+    return 0
+
+
+def _add_delivery_parsers(sub) -> None:
+    mail = sub.add_parser("mail", help="gör rapporten till e-post (rapport.eml), skicka med --send")
+    word = sub.add_parser("word", help="gör rapporten till Word (rapport.docx)")
+    for parser in (mail, word):
+        parser.add_argument("period", type=period_text, metavar="PERIOD", help="period som 2022-03")
+        parser.add_argument(
+            "--out", metavar="MAPP", type=Path, help="rapportmappen (outputs/PERIOD)"
+        )
+        parser.add_argument(
+            "--outputs",
+            metavar="MAPP",
+            type=Path,
+            default=paths.OUTPUTS,
+            help="mappen för rapporterna (outputs)",
+        )
+        parser.add_argument("--config", metavar="FIL", type=Path, help="konfigurationen (klk.toml)")
+    mail.add_argument("--send", action="store_true", help="skicka brevet enligt [mail] i klk.toml")
+    mail.set_defaults(handler=_mail)
+    word.add_argument("--mall", metavar="FIL", type=Path, help="kommunens Word-mall (.docx)")
+    word.add_argument("--tabellstil", metavar="NAMN", help="tabellstilen i mallen")
+    word.set_defaults(handler=_word)
 
 
 def _lab(args) -> int:
@@ -275,6 +341,16 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="läs en arbetsbok och stäm av dess siffror")
     check.add_argument("workbook", metavar="FIL", help="arbetsboken (.xlsx)")
     check.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    check.add_argument(
+        "--visa",
+        action="store_true",
+        help="visa hur arbetsboken lästes: varje kolumn, enheten, nämnden och varje rad",
+    )
+    check.add_argument(
+        "--vocabulary",
+        metavar="FIL",
+        help="en egen ordlista (TOML) utöver den inbyggda; standard: klk.toml i projektmappen",
+    )
     _add_reading_options(
         check, "största avrundningsdifferens i mnkr som bara noteras (standard 0,2)"
     )
@@ -308,7 +384,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--logs", metavar="MAPP", type=Path, help="mappen för loggar (outputs/logs)"
     )
     _add_run_options(scheduled)
+    scheduled.add_argument(
+        "--send", action="store_true", help="skicka brevet efter en lyckad körning"
+    )
+    scheduled.add_argument("--config", metavar="FIL", type=Path, help="konfigurationen (klk.toml)")
     scheduled.set_defaults(handler=_scheduled)
+    _add_delivery_parsers(sub)
 
     lab = sub.add_parser("lab", help="öppna JupyterLab på notebooks/ med projektets kärna")
     lab.add_argument("--dry-run", action="store_true", help="skriv bara kommandot")

@@ -82,16 +82,3 @@ def rank_units(tidy: pd.DataFrame, measure: str, year: int) -> pd.DataFrame:
         .assign(rank=lambda d: range(1, len(d) + 1))
         .reset_index(drop=True)
     )
-
-
-def total_row(rows: pd.DataFrame) -> pd.Series | None:
-    """Return a table's grand total: its result row, else its last sum row; None without one.
-
-    Never the last row as such: a total may stand first ("Totalt"), and a large board's
-    subtotals ("Summa Grundskola") are sum rows too, while its grand total is its result.
-    """
-    for kind in ("result", "sum"):
-        found = rows[rows["kind"] == kind]
-        if len(found):
-            return found.iloc[-1]
-    return None

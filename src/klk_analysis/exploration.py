@@ -2,7 +2,6 @@
 
 import html
 
-from klk_analysis.deviations import total_row
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.formatting import number
 from klk_analysis.loading import Table, normalise_label
@@ -36,7 +35,8 @@ def line_figures(data: ReportData, table: str, line: str) -> Html:
             + ", ".join(repr(label) for label in rows["label"])
             + "."
         )
-    total = total_row(rows)
+    totals = rows[rows["kind"] != "line"]
+    total = totals.iloc[-1]
     row = match.iloc[0]
     body = []
     for column in chosen.columns:

@@ -243,6 +243,7 @@ def _run_locked(
 ) -> RunResult:
     from klk_analysis import report
     from klk_analysis.htmlexport import export_html
+    from klk_analysis.word import write_docx
 
     started_at, t0 = started
     recover_dir(out_dir)  # a run killed half-way through its swap: put the last report back
@@ -279,6 +280,7 @@ def _run_locked(
             title = report.report_title(data.board, data.period)
             try:
                 export_html(staging / REPORT_NOTEBOOK, staging / REPORT_FILE, title, footer)
+                write_docx(staging)  # rapport.docx beside it, inside the same swap
             except KlkError as exc:
                 failures.append((exc.exit_code, str(exc)))
         steps["html"] = time.perf_counter()
@@ -429,9 +431,13 @@ def exit_code(results: list[RunResult]) -> int:
 
 
 def scheduled(
-    raw: Path = paths.DATA_RAW, outputs: Path = paths.OUTPUTS, logs: Path | None = None, **options
+    raw: Path = paths.DATA_RAW,
+    outputs: Path = paths.OUTPUTS,
+    logs: Path | None = None,
+    after: Callable[[RunResult], RunResult] | None = None,
+    **options,
 ) -> tuple[int, Path]:
-    """Run the latest period under raw unattended, writing a log; return exit code and log path."""
+    """Run the latest period unattended, writing a log; `after` (sending) only follows success."""
     logs = Path(logs) if logs is not None else Path(outputs) / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     stamp = f"{now():%Y%m%dT%H%M%S}"
@@ -450,5 +456,7 @@ def scheduled(
 
         write(f"klk scheduled: period {period} från {raw}, python {sys.executable}")
         result = run_period(period, raw=raw, outputs=outputs, say=write, **options)
+        if result.ok and after is not None:
+            result = after(result)
         write(("OK " if result.ok else f"FEL (kod {result.exit_code}) ") + result.message)
     return result.exit_code, log

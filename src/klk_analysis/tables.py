@@ -29,7 +29,13 @@ XLSX_FONT_SIZE = 11
 # More columns than this are printed on a landscape page.
 PORTRAIT_COLUMNS = 5
 # Classes the report's style sheet knows: sums and the result are printed in bold.
-ROW_CLASSES = {"line": "rad", "sum": "summa", "result": "summa resultat"}
+ROW_CLASSES = {
+    "line": "rad",
+    "sum": "summa",
+    "total": "summa",
+    "result": "summa resultat",
+    "varav": "rad varav",
+}
 
 
 def label_header(table: Table) -> str:

@@ -1,5 +1,6 @@
 import re
 
+import pandas as pd
 import pytest
 
 from klk_analysis import report
@@ -331,3 +332,17 @@ def test_the_run_reports_the_forecast_and_updates_the_register(period_run):
     assert "Om beräkningarna." in text
     assert (period_run.out_dir / "tabeller" / "prognos.xlsx").exists()
     assert (period_run.out_dir.parents[1] / "processed" / "prognosregister.parquet").exists()
+
+
+def test_forecast_text_of_a_workbook_without_forecasts_says_so():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    # A year-end workbook, or an export without an Årsprognos column: no forecast to judge.
+    run = SimpleNamespace(projections=pd.DataFrame({"arsprognos": [np.nan]}), sentences=[])
+    assert report.forecast_text(run).text == (
+        "Arbetsboken har ingen årsprognos; tabellerna visar beräkningarna av helåret."
+    )
+    within = SimpleNamespace(projections=pd.DataFrame({"arsprognos": [1.0]}), sentences=[])
+    assert "inom beräkningarna" in report.forecast_text(within).text

@@ -361,3 +361,20 @@ def test_html_tables_scroll_in_their_own_labelled_area(shipped):
         'enheter (belopp i mnkr)" tabindex="0">\n<table class="tabell">'
     )
     assert fragment.endswith("</table>\n</div>")
+
+
+def test_a_large_boards_group_headings_stand_where_the_workbook_prints_them(tmp_path):
+    # Headings without figures over their units; the units and subtotals as printed.
+    rows = [
+        ["Äldreomsorg", None, None, None, None],
+        ["Hemtjänst Norr", 0.1, 0.2, -10.0, 0.0],
+        ["Hemtjänst Söder", 0.1, 0.3, -12.0, 0.0],
+        ["Summa Äldreomsorg", 0.2, 0.5, -22.0, 0.0],
+        ["Nämnd och förvaltning", 0.0, 0.1, -3.0, 0.0],
+        ["Summa Vård- och omsorgsnämnden", 0.2, 0.6, -25.0, 0.0],
+    ]
+    book = load_workbook(source_workbook(tmp_path / "a.xlsx", dr_rows=rows))
+    fragment = table_html(book.driftredovisning)
+    labels = re.findall(r'<th scope="(?:row|rowgroup)"[^>]*>([^<]*)</th>', fragment)
+    assert labels == [r[0] for r in rows]
+    assert '<th scope="rowgroup" colspan="5">Äldreomsorg</th>' in fragment

@@ -302,9 +302,12 @@ def forecasts(
 
 def forecast_text(run: ForecastRun) -> Html:
     """Return the flagged forecasts in words: the result, the lines behind it, the units."""
-    texts = run.sentences or [
-        "Årsprognosen ligger inom beräkningarna av helåret för alla rader och enheter."
-    ]
+    if run.projections["arsprognos"].isna().all():
+        texts = ["Arbetsboken har ingen årsprognos; tabellerna visar beräkningarna av helåret."]
+    else:
+        texts = run.sentences or [
+            "Årsprognosen ligger inom beräkningarna av helåret för alla rader och enheter."
+        ]
     return Html(_paragraphs(texts), " ".join(texts))
 
 

@@ -75,7 +75,14 @@ def table_html(table: Table, title: str | None = None) -> str:
         f'<thead><tr><th scope="col">{esc(label_header(table))}</th>{head}</tr></thead>',
         "<tbody>",
     ]
+    # A large board's group headings ("Äldreomsorg") stand where the workbook prints them.
+    headings = sorted(table.headings)
     for _, row in table.rows.iterrows():
+        while headings and headings[0][0] < row["excel_row"]:
+            lines.append(
+                f'<tr class="rubrik"><th scope="rowgroup" colspan="{len(table.columns) + 1}">'
+                f"{esc(headings.pop(0)[1])}</th></tr>"
+            )
         cells = "".join(
             f'<td class="tal" style="text-align: right">{esc(mnkr(row[c.id]))}</td>'
             for c in table.columns

@@ -128,7 +128,7 @@ def test_december_period_and_tkr_converted(tmp_path):
         "Avvikelse årsprognos december",
     ]
     rr = [
-        ["Intäkter", 5000, 4000, 1000, 5000, 1000],
+        ["Kommunbidrag", 5000, 4000, 1000, 5000, 1000],
         ["Summa årets resultat", 5000, 4000, 1000, 5000, 1000],
     ]
     dr = [["Enhet A", 1000, -4000, 1000], ["Summa Tekniska nämnden", 1000, -4000, 1000]]
@@ -332,3 +332,33 @@ def test_amounts_without_label(tmp_path):
 def test_tables_for_different_periods(tmp_path):
     header = [h.replace("Mar", "Apr").replace("mars", "april") for h in DR_HEADER]
     assert "samma period" in _error(source_workbook(tmp_path / "a.xlsx", dr_header=header))
+
+
+def test_two_tables_on_one_sheet_that_read_alike_are_told_apart_by_order(tmp_path):
+    # A driftredovisning that also prints the board's Kommunbidrag: both tables look like a
+    # resultaträkning by their words; the one left over is the driftredovisning.
+    head = ["", "Utfall jan-mar 2022", "Budget jan-mar 2022", "Avvikelse", "Årsprognos"]
+    rows = [
+        ["Ekonomi, Tekniska nämnden"],
+        head,
+        ["Verksamhetens intäkter", 30.0, 28.0, 2.0, 112.0],
+        ["Verksamhetens kostnader", -80.0, -83.0, 3.0, -333.0],
+        ["Verksamhetens nettokostnad", -50.0, -55.0, 5.0, -221.0],
+        ["Kommunbidrag", 55.0, 55.0, 0.0, 220.0],
+        ["Årets resultat", 5.0, 0.0, 5.0, -1.0],
+        [],
+        head,
+        ["Gata", -30.0, -33.0, 3.0, -132.0],
+        ["Park", -20.0, -22.0, 2.0, -89.0],
+        ["Kommunbidrag", 55.0, 55.0, 0.0, 220.0],
+        ["Resultat", 5.0, 0.0, 5.0, -1.0],
+    ]
+    wb = load_workbook(make_workbook(tmp_path / "a.xlsx", {"Ekonomi": rows}))
+    assert wb.resultatrakning.rows["label"].iloc[0] == "Verksamhetens intäkter"
+    assert wb.driftredovisning.rows["label"].tolist() == [
+        "Gata",
+        "Park",
+        "Kommunbidrag",
+        "Resultat",
+    ]
+    assert wb.board == "Tekniska nämnden"

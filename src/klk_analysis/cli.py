@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from klk_analysis import paths, readout
+from klk_analysis import console, paths, readout, vocabulary
 from klk_analysis.errors import KlkError, UnusableInputError
 from klk_analysis.loading import load_workbook
 from klk_analysis.organisation import load_organisation
@@ -121,8 +121,18 @@ def unusable_finding(exc: KlkError) -> dict:
 
 
 def _dump(data: dict) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    print()
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if not console.encodes_losslessly(text, sys.stdout):
+        # A console without å or − gets \u escapes: JSON is read by programs, which need it exact.
+        text = json.dumps(data, ensure_ascii=True, indent=2)
+    print(text)
+
+
+def use_vocabulary(path: str | None) -> None:
+    """Use the user's vocabulary file here and in the notebooks' kernels (they inherit it)."""
+    if path:
+        vocabulary.load(path)  # refuse a missing or broken file before anything runs
+        os.environ[vocabulary.ENVIRONMENT] = str(paths.resolve(path))
 
 
 def _check(args) -> int:
@@ -130,8 +140,7 @@ def _check(args) -> int:
 
     try:
         refuse_folder(args.workbook)
-        if args.vocabulary:
-            os.environ["KLK_VOCABULARY"] = str(paths.resolve(args.vocabulary))
+        use_vocabulary(args.vocabulary)
         workbook = load_workbook(args.workbook, board=args.board)
         load_organisation(workbook.path)  # the optional organisation sheets must be usable too
     except KlkError as exc:
@@ -200,6 +209,7 @@ def _run_options(args) -> dict:
 def _run(args) -> int:
     from klk_analysis import runner
 
+    use_vocabulary(args.vocabulary)
     if args.all or args.current:
         if args.periods:
             raise UnusableInputError("ange perioder, --all eller --current, inte flera av dem.")
@@ -300,11 +310,15 @@ def _lab(args) -> int:
     if args.dry_run:
         print(" ".join(command))
         return 0
-    os.execv(command[0], command)  # JupyterLab takes over this process and its terminal
-    return 0
+    return execution.open_lab(command)
 
 
 def _add_reading_options(parser: argparse.ArgumentParser, tolerance_help: str) -> None:
+    parser.add_argument(
+        "--vocabulary",
+        metavar="FIL",
+        help="en egen ordlista (TOML) utöver den inbyggda; standard: klk.toml i projektmappen",
+    )
     parser.add_argument(
         "--board", metavar="NÄMND", help="nämndens namn (annars från raden 'Summa <nämnd>')"
     )
@@ -346,11 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="visa hur arbetsboken lästes: varje kolumn, enheten, nämnden och varje rad",
     )
-    check.add_argument(
-        "--vocabulary",
-        metavar="FIL",
-        help="en egen ordlista (TOML) utöver den inbyggda; standard: klk.toml i projektmappen",
-    )
+
     _add_reading_options(
         check, "största avrundningsdifferens i mnkr som bara noteras (standard 0,2)"
     )
@@ -399,6 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code: 0 fine, 1 inconsistent, 2 unusable."""
+    console.use_plain_fallbacks()  # a cp1252 or ASCII console gets - for −, never an exception
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -40,6 +40,9 @@ HEADER_SEARCH_ROWS = 30
 # Rows scanned for further tables below the first (both tables on one sheet).
 TABLE_SEARCH_ROWS = 2000
 UNIT_FACTORS = {"mnkr": 1.0, "tkr": 0.001, "kr": 0.000001}
+# Amounts are divided, not multiplied by the factor: −450 000 kr / 1 000 000 is exactly the
+# −0,45 a workbook in mnkr holds, where × 0,000001 gives −0,4499… and rounds otherwise.
+UNIT_DIVISORS = {"mnkr": 1, "tkr": 1000, "kr": 1_000_000}
 UNIT_NAMES_SV = {"mnkr": "mnkr", "tkr": "tkr", "kr": "kronor"}
 TO_DATE_MEASURES = ("utfall", "budget", "budgetavvikelse")
 TABLE_NAMES = ("resultatrakning", "driftredovisning")
@@ -77,6 +80,7 @@ class Column:
     month: int
     letter: str
     derived: bool = False
+    phrase: str = ""  # the vocabulary phrase the header matched, for `klk check --visa`
 
 
 @dataclass(frozen=True)
@@ -681,9 +685,19 @@ def _columns(path: Path, block: Block, period: Period) -> tuple[Column, ...]:
         return period.year - 1 if h.previous_year else period.year
 
     to_date = {year_of(h) for h in heads.values() if h.measure == "budget"}
+    forecasts = {year_of(h) for h in heads.values() if h.measure == "arsprognos"}
+    deviations = {year_of(h) for h in heads.values() if h.measure == "budgetavvikelse"}
     for col, head in heads.items():
         year = year_of(head)
         measure = head.measure
+        if (
+            measure == "avvikelse_arsprognos"
+            and period.month == 12
+            and year not in forecasts
+            and year not in deviations
+        ):
+            # a year-end "Avvikelse mot årsbudget" without forecasts is the budget deviation
+            measure = "budgetavvikelse"
         if measure == BARE_BUDGET:
             measure = "arsbudget" if year in to_date else "budget"
         month = 12 if measure in FULL_YEAR_MEASURES else (head.month or period.month)
@@ -707,7 +721,9 @@ def _columns(path: Path, block: Block, period: Period) -> tuple[Column, ...]:
                 "skriv året i rubriken om kolumnerna gäller olika år, till exempel "
                 f"'Utfall {year - 1}' och 'Utfall {year}'."
             )
-        columns.append(Column(column_id, block.texts[col], measure, year, month, letter))
+        columns.append(
+            Column(column_id, block.texts[col], measure, year, month, letter, False, head.phrase)
+        )
     return tuple(columns)
 
 
@@ -873,7 +889,7 @@ def _table(path, block, name, period, formulas, vocabulary) -> tuple[Table, list
                     f"{UNIT_NAMES_SV[unit]}' ovanför rubrikraden så att det står i arbetsboken.",
                 )
             )
-    scale = UNIT_FACTORS[unit]
+    scale, divisor = UNIT_FACTORS[unit], UNIT_DIVISORS[unit]
     structure_rows = []
     for rec in records:
         if rec["heading"]:
@@ -883,7 +899,7 @@ def _table(path, block, name, period, formulas, vocabulary) -> tuple[Table, list
         structure_rows.append(
             Row(
                 rec["label"],
-                tuple(rec[c.id] * scale for c in printed),
+                tuple(rec[c.id] / divisor for c in printed),
                 says_sum=role == "sum",
                 says_result=role == "result",
                 varav=role == "varav",
@@ -902,7 +918,7 @@ def _table(path, block, name, period, formulas, vocabulary) -> tuple[Table, list
                 "group": structure.groups[i],
                 "code": records[i]["code"],
                 "excel_row": records[i]["excel_row"],
-                **{c.id: records[i][c.id] * scale for c in printed},
+                **{c.id: records[i][c.id] / divisor for c in printed},
             }
             for i in kept
         ]
@@ -1045,6 +1061,12 @@ def _find_blocks(book, path: Path, vocabulary: Vocabulary) -> dict[str, Block]:
         if candidates:
             found[name] = candidates[0]
     missing = [n for n in TABLE_NAMES if n not in found]
+    if len(missing) == 1:
+        # Both tables read alike by their words (a driftredovisning with a Kommunbidrag row):
+        # the one table left on the sheets is the missing one.
+        rest = [b for ws in visible for b in blocks_of(ws) if b not in found.values()]
+        if len(rest) == 1:
+            found[missing.pop()] = rest[0]
     if missing:
         raise UnusableInputError(_missing_table_message(book, path, missing, vocabulary, blocks_of))
     return found
@@ -1116,15 +1138,16 @@ def _board(path: Path, rr: Table, dr: Table, blocks, vocabulary) -> tuple[str, s
     report_words = vocabulary.words("board", "report_words")
     for name in TABLE_NAMES:
         for ref, text in _title_texts(blocks[name]):
-            tokens = normalise(text).split()
-            if any(any(w in t for w in board_words) for t in tokens):
-                head = re.split(r",|\s[-–—]\s|\s\(", text)[0].strip()
+            for segment in re.split(r",|;|\s[-–—]\s|\(|\)", text):
+                tokens = normalise(segment).split()
+                if not any(any(w in t for w in board_words) for t in tokens):
+                    continue
                 cut = []
-                for word in head.split():
+                for word in segment.split():
                     if normalise(word) in report_words or re.fullmatch(r"\d{4}", word):
                         break
                     cut.append(word)
-                name_text = " ".join(cut).strip()
+                name_text = " ".join(cut).strip(" :-–")
                 if name_text and normalise(name_text) not in not_board:
                     return name_text, f"rubriken i cell {ref} på bladet {blocks[name].ws.title!r}"
     stem = re.sub(r"[_]+", " ", Path(path).stem)
@@ -1158,20 +1181,7 @@ def read_workbook(book, path: Path, board: str | None = None, vocabulary=None, f
         notes += table_notes
     for name, table in tables.items():
         _require(path, table, blocks[name], period)
-        if period.month != 12 and table.column("arsprognos", period.year) is None:
-            notes.append(
-                Finding(
-                    "info",
-                    "prognos",
-                    name,
-                    "",
-                    "",
-                    None,
-                    None,
-                    f"{path}, blad {table.sheet!r}: {TABLE_TITLES_SV[name].lower()}en har ingen "
-                    "kolumn för årsprognos; rapporten får inget prognosavsnitt för den.",
-                )
-            )
+        _require_rows(path, table, vocabulary)
         if period.month != 12 and table.column("arsprognos", period.year) is None:
             notes.append(
                 Finding(
@@ -1222,6 +1232,28 @@ def _require(path: Path, table: Table, block: Block, period: Period) -> None:
         )
 
 
+def _require_rows(path: Path, table: Table, vocabulary: Vocabulary) -> None:
+    """The rows the report needs: a total (or result) row, and the driftram in the RR."""
+    missing = []
+    if table.total() is None:
+        missing.append(
+            "en resultatrad (till exempel 'Årets resultat')"
+            if table.name == "resultatrakning"
+            else "en totalrad för nämnden (till exempel 'Summa Kommunstyrelsen' eller 'Totalt')"
+        )
+    if table.name == "resultatrakning" and ram_row(table, vocabulary) is None:
+        words = ", ".join(repr(w) for w in vocabulary.words("rows", "ram")[:4])
+        missing.append(f"en rad för driftramen (till exempel {words})")
+    if missing:
+        labels = ", ".join(repr(x) for x in table.rows["label"][:12])
+        raise UnusableInputError(
+            f"{path}, blad {table.sheet!r}: {TABLE_TITLES_SV[table.name].lower()}en saknar "
+            + " och ".join(missing)
+            + f". Hittade raderna {labels}. Lägg till radens ord i ordlistan (klk.toml, "
+            "[rows]) om den heter något annat."
+        )
+
+
 EXAMPLE_HEADERS = {
     "utfall": "Utfall jan–mar 2022",
     "budget": "Budget jan–mar 2022",
@@ -1253,16 +1285,16 @@ def load_workbook(
     return workbook
 
 
-def unit_scale(ws, header_row: int) -> float:
-    """Return the factor to mnkr of the unit stated above a header row (1 when none is)."""
+def unit_divisor(ws, header_row: int) -> int:
+    """Return what divides amounts into mnkr, by the unit stated above a header row (1: none)."""
     from klk_analysis.periods import unit_of_text
 
     for row in ws.iter_rows(min_row=1, max_row=header_row - 1, values_only=True):
         for value in row:
             unit = unit_of_text(value) if isinstance(value, str) else None
             if unit:
-                return UNIT_FACTORS[unit]
-    return 1.0
+                return UNIT_DIVISORS[unit]
+    return 1
 
 
 def tidy(workbook: Workbook, derived: bool = False) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from klk_analysis import __version__, execution, paths
+from klk_analysis import __version__, console, execution, paths
 from klk_analysis.errors import (
     KlkError,
     RunFailedError,
@@ -96,7 +96,8 @@ def latest_period(raw: Path) -> str:
     periods = raw_periods(raw)
     if not periods:
         raise UnusableInputError(
-            f"{raw}: inga periodmappar. Förväntade mappar som {raw}/2022-03/ med en arbetsbok."
+            f"{raw}: inga periodmappar. Förväntade mappar som {Path(raw) / '2022-03'} med en "
+            "arbetsbok."
         )
     return periods[-1]
 
@@ -115,7 +116,7 @@ def find_workbook(raw: Path, period: str) -> Path:
     folder = Path(raw) / period
     if not folder.is_dir():
         raise UnusableInputError(
-            f"{folder}: mappen finns inte. Förväntade periodens arbetsbok i {folder}/ "
+            f"{folder}: mappen finns inte. Förväntade periodens arbetsbok i mappen {folder} "
             "eller en arbetsbok angiven med --input."
         )
     books = workbooks_in(folder)
@@ -226,10 +227,19 @@ def run_period(
         )
 
 
-def write_problem(exc: OSError, out_dir: Path) -> str:
+# Windows refuses longer paths unless long paths are switched on in the registry.
+WINDOWS_MAX_PATH = 260
+
+
+def write_problem(exc: OSError, out_dir: Path, windows: bool = os.name == "nt") -> str:
     """Say in Swedish why a run could not write: a full disk, a read-only folder, or else what."""
     where = exc.filename or out_dir
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+    if windows and len(str(where)) >= WINDOWS_MAX_PATH:
+        why = (
+            f"sökvägen är {len(str(where))} tecken lång och Windows tillåter {WINDOWS_MAX_PATH}; "
+            "lägg projektet eller --out i en mapp med kortare sökväg (till exempel C:\\klk)"
+        )
+    elif exc.errno in (errno.ENOSPC, errno.EDQUOT):
         why = "disken är full (eller kvoten slut); frigör utrymme och kör igen"
     elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         why = "mappen är skrivskyddad eller du saknar skrivrätt; välj en annan mapp med --out"
@@ -390,10 +400,13 @@ def run_periods(
     ensure_kernel()
     import_jupyter()  # once here, inherited by forked workers
     say(f"{len(periods)} perioder, {jobs} åt gången.")
+    # Windows has no fork: there each worker is a fresh Python that imports what it needs.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     results = []
     with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context(method)
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context(method),
+        initializer=console.use_plain_fallbacks,  # a spawned worker's streams are new
     ) as pool:
         futures = {pool.submit(_worker, p, options): p for p in periods}
         for done, future in enumerate(as_completed(futures), start=1):

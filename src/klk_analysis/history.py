@@ -12,14 +12,13 @@ import pandas as pd
 
 from klk_analysis.errors import UnusableInputError, cell_error
 from klk_analysis.loading import (
-    HEADER_SEARCH_ROWS,
     cell_amount,
-    find_sheet,
     normalise_label,
     open_workbook,
     unit_divisor,
 )
 from klk_analysis.periods import month_number
+from klk_analysis.sheets import HEADER_SEARCH_ROWS, find_sheet
 
 SHEET = "Historik"
 YEAR_HEADERS = ("år", "ar", "year")

@@ -65,7 +65,7 @@ def test_report_tables_have_header_cells_and_swedish_numbers(report_html):
     assert '<th scope="row">Summa ÅRETS RESULTAT</th>' in report_html
     # Personalkostnader, Utfall Mar 2022: −29,1 with a true minus sign.
     assert '<td class="tal" style="text-align: right">\u221229,1</td>' in report_html
-    assert "@page { size: A4" in report_html
+    assert "@page {\n  size: A4" in report_html
 
 
 def test_report_hides_code_and_notes_for_the_notebook_reader(report_html):
@@ -201,3 +201,25 @@ def test_a_web_address_in_an_event_text_is_shown_as_text_and_the_run_succeeds(tm
     text = (out / "rapport.html").read_text(encoding="utf-8")
     assert "Läs mer, se https://www.eskilstuna.se/kommun-och-politik.</li>" in text
     assert not re.search(r"""(?:href|src)\s*=\s*["']?(?:https?:|//)""", text)
+
+
+def test_the_title_in_the_print_margin_cannot_break_out_of_its_css_string():
+    from klk_analysis.htmlexport import css_string
+
+    assert css_string("Kommunstyrelsens delårsrapport 1, 2022") == (
+        "Kommunstyrelsens delårsrapport 1, 2022"
+    )
+    hostile = 'Nämnd "x"; } body { display: none } </style><script>'
+    escaped = css_string(hostile)
+    # Inside the string "}" and ";" are plain text; only a quote, a backslash, a line break
+    # or "<" (which could end the <style> element) could break out, and all are escaped.
+    left = escaped.replace("\\22 ", "").replace("\\3c ", "").replace("\\3e ", "")
+    assert not set('"<>\\\n') & set(left)
+    assert escaped.startswith("Nämnd \\22 x\\22 ; }")
+
+
+def test_report_prints_its_title_and_page_numbers_in_the_margins(report_html):
+    assert 'content: "Sida " counter(page) " av " counter(pages);' in report_html
+    title = "Kommunstyrelsens delårsrapport 1, 2022"
+    assert f'content: "{title}";' in report_html
+    assert "display: table-header-group" in report_html

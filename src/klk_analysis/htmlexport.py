@@ -38,7 +38,9 @@ def export_html(notebook: Path, target: Path, title: str, footer: str = "") -> P
         TagRemovePreprocessor(remove_cell_tags={HIDDEN_TAG}, enabled=True), enabled=True
     )
     notebook_node = nbformat.read(notebook, as_version=4)
-    resources = {"klk": {"lang": "sv", "title": title, "footer": footer}}
+    resources = {
+        "klk": {"lang": "sv", "title": title, "footer": footer, "css_title": css_string(title)}
+    }
     body, _ = exporter.from_notebook_node(notebook_node, resources=resources)
     problems = check_html(body)
     if problems:
@@ -47,6 +49,12 @@ def export_html(notebook: Path, target: Path, title: str, footer: str = "") -> P
         )
     target.write_text(body, encoding="utf-8")
     return target
+
+
+def css_string(text: str) -> str:
+    """Return a text for inside a double-quoted CSS string: quotes, backslashes and < escaped."""
+    # Escaped as CSS code points, so a board name cannot end the string, the rule or the <style>.
+    return "".join(f"\\{ord(c):x} " if c in '"\\<>\n\r' else c for c in text)
 
 
 class _Rules(HTMLParser):

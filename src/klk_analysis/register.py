@@ -22,6 +22,7 @@ from klk_analysis.charts import (
     SKY,
     WIDTH,
     SwedishFormatter,
+    styled,
 )
 from klk_analysis.forecasts import (
     DEFAULT_THRESHOLD_MNKR,
@@ -221,6 +222,7 @@ def accuracy_alt_text(scored: pd.DataFrame, method: str = "arsprognos") -> str:
     )
 
 
+@styled
 def accuracy_chart(scored: pd.DataFrame, method: str = "arsprognos") -> Figure:
     """Draw outcome − forecast for the year's result, per year and forecast month."""
     errors = _result_errors(scored, method)
@@ -246,9 +248,7 @@ def accuracy_chart(scored: pd.DataFrame, method: str = "arsprognos") -> Figure:
         for bar, value in zip(bars, values, strict=True):
             if value < 0:
                 bar.set_hatch(NEGATIVE_HATCH)
-        axes.bar_label(
-            bars, labels=[signed(v) if pd.notna(v) else "" for v in values], padding=2, fontsize=9
-        )
+        axes.bar_label(bars, labels=[signed(v) if pd.notna(v) else "" for v in values], padding=2)
         low, high = min(low, values.min()), max(high, values.max())
     pad = (high - low) * 0.15 or 1.0
     axes.set_ylim(low - pad if low < 0 else 0.0, high + pad if high > 0 else pad / 4)
@@ -259,7 +259,8 @@ def accuracy_chart(scored: pd.DataFrame, method: str = "arsprognos") -> Figure:
     axes.set_ylabel("Utfall minus prognos, mnkr")
     axes.set_title("Prognossäkerhet för årets resultat", loc="left")
     if months:
-        axes.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        # Below the bars, not beside them: the chart is only five inches wide.
+        figure.legend(frameon=False, loc="outside lower center", ncols=2)
     axes.spines[["top", "right"]].set_visible(False)
     return figure
 

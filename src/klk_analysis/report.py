@@ -10,6 +10,7 @@ from klk_analysis import charts, delivery, narrative, organisation_html, paths, 
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.forecasts import (
     DEFAULT_THRESHOLD_MNKR,
+    FLAG_WORDS,
     FORECAST_LABEL,
     HEADERS,
     METHOD_IDS,
@@ -174,11 +175,14 @@ def rounding_table(notes: list[Finding]) -> str:
         + "</tr>"
         for f in notes
     )
-    return (
+    caption = (
+        "Avrundningsdifferenser: tryckt belopp mot det som räknas fram ur tabellens belopp (mnkr)"
+    )
+    return tables.scroll_area(
         '<table class="tabell avrundning">\n'
-        "<caption>Avrundningsdifferenser: tryckt belopp mot det som räknas fram ur tabellens "
-        "belopp (mnkr)</caption>\n"
-        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
+        f"<caption>{caption}</caption>\n"
+        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>",
+        caption,
     )
 
 
@@ -298,9 +302,6 @@ def after_economy(data: ReportData, org: Organisation) -> Html:
 # --- Prognos: projections beside the årsprognos, the forecast register, prognossäkerhet --------
 
 REGISTER_FILE = "prognosregister.parquet"
-# More flagged forecasts than this are left to the table, so the text stays readable.
-MAX_FORECAST_SENTENCES = 8
-FLAG_TEXT = {"under": "Under beräkningarna", "över": "Över beräkningarna", "": ""}
 FORECAST_TABLES = {
     "resultatrakning": ("Resultaträkning", "Konto"),
     "driftredovisning": ("Driftredovisning per enhet", "Enhet"),
@@ -328,15 +329,23 @@ def forecasts(
 
 
 def forecast_text(run: ForecastRun) -> Html:
-    """Return how the projections are made and a sentence for each flagged forecast."""
-    note = method_note(run.projections, run.threshold)
-    sentences = run.sentences[:MAX_FORECAST_SENTENCES]
-    rest = len(run.sentences) - len(sentences)
-    if rest:
-        more = narrative.count_phrase(rest, "prognos", "prognoser")
-        sentences.append(f"Ytterligare {more} ligger utanför beräkningarna; se tabellen.")
-    texts = [note, *sentences]
+    """Return the flagged forecasts in words: the result, the lines behind it, the units."""
+    if run.projections["arsprognos"].isna().all():
+        texts = ["Arbetsboken har ingen årsprognos; tabellerna visar beräkningarna av helåret."]
+    else:
+        texts = run.sentences or [
+            "Årsprognosen ligger inom beräkningarna av helåret för alla rader och enheter."
+        ]
     return Html(_paragraphs(texts), " ".join(texts))
+
+
+def forecast_notes(run: ForecastRun) -> Html:
+    """Return the short "Om beräkningarna" paragraph: how the projections are made, what lacks."""
+    note = method_note(run.projections, run.threshold)
+    return Html(
+        f'<p class="om-berakningarna"><strong>Om beräkningarna.</strong> {html.escape(note)}</p>',
+        note,
+    )
 
 
 def _amount_cell(value: float) -> str:
@@ -359,13 +368,16 @@ def forecast_tables(run: ForecastRun, data: ReportData) -> Html:
             f'<tr class="{tables.ROW_CLASSES.get(r["kind"], "rad")}">'
             f'<th scope="row">{html.escape(r["label"])}</th>'
             + "".join(_amount_cell(r[c]) for c in columns)
-            + f"<td>{html.escape(FLAG_TEXT[r['flag']])}</td></tr>"
+            + f"<td>{html.escape(FLAG_WORDS[r['flag']])}</td></tr>"
             for _, r in frame.iterrows()
         ]
         parts.append(
-            f'<table class="tabell">\n<caption>{html.escape(caption)}</caption>\n'
-            f'<thead><tr><th scope="col">{label}</th>{head}<th scope="col">Markering</th>'
-            "</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
+            tables.scroll_area(
+                f'<table class="tabell">\n<caption>{html.escape(caption)}</caption>\n'
+                f'<thead><tr><th scope="col">{label}</th>{head}<th scope="col">Markering</th>'
+                "</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>",
+                caption,
+            )
         )
     return Html("\n".join(parts), "Helåret beräknat och årsprognosen")
 
@@ -390,10 +402,12 @@ def accuracy_section(run: ForecastRun, data: ReportData) -> Html:
         return Html(_paragraphs([text]), text)
     table = accuracy_table(run.accuracy)
     result = run.bias[(run.bias["kind"] == "result") & (run.bias["method"] == "arsprognos")]
+    # Outcome minus forecast: positive when the year turned out better than forecast.
     sentences = [
-        f"Prognosen i {MONTH_NAMES_SV[int(r.month) - 1]} har i genomsnitt legat "
-        f"{mnkr(abs(r.mean_error))} miljoner kronor {'under' if r.mean_error > 0 else 'över'} "
-        f"årets resultat ({_years_text(r.first_year, r.last_year, r.years)})."
+        f"Prognosen i {MONTH_NAMES_SV[int(r.month) - 1]} har i genomsnitt "
+        f"{'underskattat' if r.mean_error > 0 else 'överskattat'} årets resultat med "
+        f"{mnkr(abs(r.mean_error))} miljoner kronor "
+        f"({_years_text(r.first_year, r.last_year, r.years)})."
         for r in result.itertuples()
     ]
     numeric = [FORECAST_LABEL, "Utfall helår", "Utfall minus prognos"]
@@ -409,9 +423,13 @@ def accuracy_section(run: ForecastRun, data: ReportData) -> Html:
     head = "".join(f'<th scope="col">{c}</th>' for c in numeric)
     return Html(
         _paragraphs(sentences)
-        + f'\n<table class="tabell">\n<caption>{html.escape(caption)}</caption>\n'
-        f'<thead><tr><th scope="col">Rad eller enhet</th>{head}</tr></thead>\n'
-        f"<tbody>\n{rows}\n</tbody>\n</table>",
+        + "\n"
+        + tables.scroll_area(
+            f'<table class="tabell">\n<caption>{html.escape(caption)}</caption>\n'
+            f'<thead><tr><th scope="col">Rad eller enhet</th>{head}</tr></thead>\n'
+            f"<tbody>\n{rows}\n</tbody>\n</table>",
+            caption,
+        ),
         " ".join(sentences) or caption,
     )
 

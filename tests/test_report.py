@@ -349,3 +349,19 @@ def test_forecast_text_of_a_workbook_without_forecasts_says_so():
     )
     within = SimpleNamespace(projections=pd.DataFrame({"arsprognos": [1.0]}), sentences=[])
     assert "inom beräkningarna" in report.forecast_text(within).text
+
+
+def test_notes_from_reading_are_notes_not_rounding(tmp_path):
+    # Blank amount cells read as zero: listed as a note with the file's name, not counted as
+    # a rounding difference.
+    from klk_analysis import report
+    from tests.workbooks import RR_ROWS as ROWS
+    from tests.workbooks import source_workbook
+
+    rows = [list(r) for r in ROWS]
+    rows[1][4] = None  # Övriga intäkter, Budgetavvikelse Mar 2022 (5,9 printed)
+    path = source_workbook(tmp_path / "tom.xlsx", rr_rows=rows)
+    data = report.load("2022-03", str(path))
+    text = report.findings_section(data).html
+    assert '<strong class="info">Notering:</strong> tom.xlsx, blad &#x27;Resultaträkning' in text
+    assert str(tmp_path) not in text

@@ -155,7 +155,16 @@ def comments(data: ReportData) -> Html:
     return Html(f'<ul class="kommentarer">{items}</ul>', " ".join(texts))
 
 
-def _finding_item(finding: Finding) -> str:
+def _is_rounding(finding: Finding) -> bool:
+    return finding.severity == "info" and finding.computed is not None
+
+
+def _finding_item(finding: Finding, path: Path) -> str:
+    if finding.severity == "info" and not _is_rounding(finding):
+        # A note from reading the workbook (blank cells read as zero, no forecast columns):
+        # its own sentence, naming the file by its name rather than its whole path.
+        text = finding.message.replace(str(path), path.name)
+        return f'<li><strong class="info">Notering:</strong> {html.escape(text)}</li>'
     label = SEVERITY_SV[finding.severity]
     # The report's own sentence from the finding's fields, not the command line's message.
     message = html.escape(narrative.finding_sentence(finding))
@@ -190,7 +199,7 @@ def findings_section(data: ReportData) -> Html:
     """Return the reconciliation's outcome: a sentence with the counts, then every finding."""
     counts = count_by_severity(list(data.findings))
     notes_text = narrative.count_phrase(
-        counts["info"], "avrundningsdifferens", "avrundningsdifferenser"
+        sum(map(_is_rounding, data.findings)), "avrundningsdifferens", "avrundningsdifferenser"
     )
     summary = (
         "Avstämningen av arbetsbokens summor och avvikelser gav "
@@ -209,7 +218,8 @@ def findings_section(data: ReportData) -> Html:
     serious += [f for f in data.findings if f.severity == "info" and f not in notes]
     parts = [f'<section class="avstamning"><p>{html.escape(summary)}</p>']
     if serious:
-        parts.append("<ul>" + "".join(_finding_item(f) for f in serious) + "</ul>")
+        path = data.workbook.path
+        parts.append("<ul>" + "".join(_finding_item(f, path) for f in serious) + "</ul>")
     if notes:
         # A plain table, not a closed <details>: printed on paper it must still show every note.
         parts.append(rounding_table(notes))

@@ -652,8 +652,13 @@ def _table(path, block, name, period, formulas, vocabulary) -> tuple[Table, list
                 "",
                 None,
                 None,
-                f"{path}, blad {block.ws.title!r}: {len(blanks)} tomma beloppsceller på rader "
-                f"med andra belopp lästes som 0 ({shown}).",
+                f"{path}, blad {block.ws.title!r}: "
+                + (
+                    "en tom beloppscell på en rad med andra belopp lästes"
+                    if len(blanks) == 1
+                    else f"{len(blanks)} tomma beloppsceller på rader med andra belopp lästes"
+                )
+                + f" som 0 ({shown}).",
                 blanks[0],
             )
         )

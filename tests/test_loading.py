@@ -362,3 +362,32 @@ def test_two_tables_on_one_sheet_that_read_alike_are_told_apart_by_order(tmp_pat
         "Resultat",
     ]
     assert wb.board == "Tekniska nämnden"
+
+
+def test_a_row_numbering_the_columns_under_the_header_is_skipped(tmp_path):
+    numbers = [None, *range(1, len(RR_HEADER))]  # 1, 2, … 6 under the six measures
+    path = make_workbook(
+        tmp_path / "a.xlsx",
+        {
+            "Resultaträkning": sheet("Resultaträkning", RR_HEADER, [numbers, *RR_ROWS]),
+            "Driftredovisning": sheet("Driftredovisning", DR_HEADER, DR_ROWS),
+        },
+    )
+    wb = load_workbook(path)
+    assert wb.resultatrakning.rows["label"].iloc[0] == "Kommunersättning"
+    assert len(wb.resultatrakning.rows) == len(RR_ROWS)
+
+
+@pytest.mark.parametrize("total", ["Summa nämnd", "Total förvaltning", "Nämnden totalt"])
+def test_a_total_without_the_boards_name_leaves_the_name_to_the_title(tmp_path, total):
+    rows = [*DR_ROWS[:-1], [total, *DR_ROWS[-1][1:]]]
+    path = make_workbook(
+        tmp_path / "Socialnamnden_delar1_2022.xlsx",
+        {
+            "Resultaträkning": sheet("Resultaträkning", RR_HEADER, RR_ROWS),
+            "Driftredovisning": sheet("Driftredovisning", DR_HEADER, rows),
+        },
+    )
+    wb = load_workbook(path)
+    assert wb.board == "Socialnamnden"
+    assert wb.board_source == "filnamnet 'Socialnamnden_delar1_2022.xlsx'"

@@ -8,6 +8,7 @@ table comes from structure.py. Amounts are converted to mnkr once, here.
 """
 
 import dataclasses
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -531,6 +532,8 @@ def _read_rows(path: Path, block: Block, columns, label_col, code_col, formulas,
             continue
         if not label and code:
             label = code
+        if not label and not records and _column_numbers(values, printed):
+            continue  # a row numbering the columns (1, 2, 3 …) under the header
         if not label:
             ref = f"{get_column_letter(label_col)}{r}"
             if raw_label is None and formulas.is_formula(ws.title, ref):
@@ -552,6 +555,14 @@ def _read_rows(path: Path, block: Block, columns, label_col, code_col, formulas,
     while records and records[-1]["heading"]:
         records.pop()  # notes and the next table's title below the figures
     return records, blanks
+
+
+def _column_numbers(values: dict, printed) -> bool:
+    """Whether a row only numbers the columns: consecutive whole numbers, left to right."""
+    numbers = [values[c.id] for c in printed]
+    if any(v is None or v != int(v) for v in numbers) or len(numbers) < 2:
+        return False
+    return all(b - a == 1 for a, b in itertools.pairwise(numbers))
 
 
 def _table(path, block, name, period, formulas, vocabulary) -> tuple[Table, list[Finding]]:
@@ -742,7 +753,7 @@ def _board(path: Path, rr: Table, dr: Table, blocks, vocabulary) -> tuple[str, s
     words = [
         w
         for w in stem.split()
-        if normalise(w) not in report_words
+        if not any(normalise(w).startswith(r) for r in report_words)
         and not re.fullmatch(r"\d+([-]\d+)*", w)
         and period_words(w, vocabulary).month is None
     ]

@@ -1,0 +1,98 @@
+"""The report's tables as display frames, and the one renderer that turns them into HTML."""
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from klk_analysis import report
+from tests.workbooks import DR_HEADER, RR_HEADER, SHIPPED, source_workbook
+
+GOLDEN = Path(__file__).parent / "golden" / "rapport_tabeller.json"
+# A large board's units under a group heading without figures, with the group's subtotal.
+GROUPED_ROWS = [
+    ["Äldreomsorg", None, None, None, None],
+    ["Hemtjänst Norr", 0.1, 0.2, -10.0, 0.0],
+    ["Hemtjänst Söder", 0.1, 0.3, -12.0, 0.0],
+    ["Summa Äldreomsorg", 0.2, 0.5, -22.0, 0.0],
+    ["Nämnd och förvaltning", 0.0, 0.1, -3.0, 0.0],
+    ["Summa Vård- och omsorgsnämnden", 0.2, 0.6, -25.0, 0.0],
+]
+
+
+class _TableText(HTMLParser):
+    """Collect what a reader (or a screen reader) gets from each table: caption and cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: list[dict] = []
+        self._cell: list[str] | None = None
+        self._row: list[str] | None = None
+        self._caption: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append({"caption": "", "rows": []})
+        elif tag == "caption":
+            self._caption = []
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("th", "td"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "caption":
+            self.tables[-1]["caption"] = "".join(self._caption)
+            self._caption = None
+        elif tag in ("th", "td"):
+            self._row.append("".join(self._cell))
+            self._cell = None
+        elif tag == "tr":
+            self.tables[-1]["rows"].append(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        for part in (self._cell, self._caption):
+            if part is not None:
+                part.append(data)
+
+
+def table_texts(fragment: str) -> list[dict]:
+    """Return every table's caption and the text of its cells, row by row."""
+    parser = _TableText()
+    parser.feed(fragment)
+    return parser.tables
+
+
+def _december(header):
+    return [h.replace("Mar", "Dec").replace("mars", "december") for h in header]
+
+
+@pytest.fixture(scope="module")
+def shipped_tables(tmp_path_factory):
+    """Every table of the shipped workbook's report, rendered through the report functions."""
+    base = tmp_path_factory.mktemp("tabeller")
+    march = report.load("2022-03", SHIPPED)
+    march_run = report.forecasts(march, base)
+    year_end = source_workbook(
+        base / "dec.xlsx", rr_header=_december(RR_HEADER), dr_header=_december(DR_HEADER)
+    )
+    december = report.load("2022-12", year_end)
+    december_run = report.forecasts(december, base)
+    grouped = report.load("2022-03", source_workbook(base / "grupper.xlsx", dr_rows=GROUPED_ROWS))
+    return {
+        "resultatrakning": report.resultatrakning_table(march).html,
+        "driftredovisning": report.driftredovisning_table(march).html,
+        "prognos": report.forecast_tables(march_run, march).html,
+        "avstamning": report.findings_section(march).html,
+        "prognossakerhet": report.accuracy_section(december_run, december).html,
+        "grupper": report.driftredovisning_table(grouped).html,
+    }
+
+
+def test_the_reports_tables_read_as_before(shipped_tables):
+    # Recorded from the report before its tables became display frames (commit 26a58e1):
+    # a reader must see the same captions and cells, whatever the markup around them.
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    assert {name: table_texts(html) for name, html in shipped_tables.items()} == expected

@@ -4,9 +4,11 @@ import json
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from klk_analysis import report
+from klk_analysis import display, report, tables
+from klk_analysis.findings import Finding
 from tests.workbooks import DR_HEADER, RR_HEADER, SHIPPED, source_workbook
 
 GOLDEN = Path(__file__).parent / "golden" / "rapport_tabeller.json"
@@ -96,3 +98,49 @@ def test_the_reports_tables_read_as_before(shipped_tables):
     # a reader must see the same captions and cells, whatever the markup around them.
     expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
     assert {name: table_texts(html) for name, html in shipped_tables.items()} == expected
+
+
+def test_a_grouped_boards_printed_frame_has_its_heading_without_figures(tmp_path):
+    book = report.load("2022-03", source_workbook(tmp_path / "g.xlsx", dr_rows=GROUPED_ROWS))
+    frame = display.driftredovisning(book.workbook)
+    assert list(frame.columns) == [*DR_HEADER, tables.KIND]
+    assert frame.iloc[:, 0].tolist() == [r[0] for r in GROUPED_ROWS]
+    assert frame[tables.KIND].tolist() == ["heading", "line", "line", "sum", "line", "total"]
+    assert frame.iloc[0, 1:5].isna().all()
+    assert frame.iloc[1, 1:5].tolist() == [0.1, 0.2, -10.0, 0.0]
+
+
+def test_rounding_frame_and_its_signed_gap():
+    # Summa INTÄKTER printed 132,0 where 115,4 + 16,7 = 132,1: the gap is −0,1.
+    notes = [
+        Finding("info", "sum", "resultatrakning", "Summa INTÄKTER", "Utfall", 132.0, 132.1, ""),
+        Finding("info", "sum", "driftredovisning", "Summa", "Budget", -461.5, -461.6, ""),
+    ]
+    frame = display.rounding_frame(notes)
+    assert list(frame.columns) == ["Tabell", "Rad", "Kolumn", "Tryckt", "Beräknat", "Differens"]
+    assert frame["Tabell"].tolist() == ["Resultaträkning", "Driftredovisning"]
+    html = report.rounding_table(notes)
+    cells = [row[3:] for row in table_texts(html)[0]["rows"][1:]]
+    assert cells == [["132,0", "132,1", "−0,1"], ["−461,5", "−461,6", "+0,1"]]
+
+
+def test_the_renderer_escapes_every_text_once():
+    frame = pd.DataFrame(
+        {
+            "Rad <i>": ["<script>x</script>", "A & B"],
+            "Belopp": [1301.94, float("nan")],
+            "Not": ['"citat"', "<b>"],
+            tables.KIND: ["line", "sum"],
+        }
+    )
+    html = tables.frame_html(frame, "Rubrik <1>", title="Dold & titel")
+    assert "<script>" not in html and "<b>" not in html and "<i>" not in html
+    assert '<th scope="row">&lt;script&gt;x&lt;/script&gt;</th>' in html
+    assert '<tr class="summa"><th scope="row">A &amp; B</th>' in html
+    assert '<span class="dold">Dold &amp; titel. </span>Rubrik &lt;1&gt;' in html
+    assert 'aria-label="Rubrik &lt;1&gt;"' in html
+    assert table_texts(html)[0]["rows"] == [
+        ["Rad <i>", "Belopp", "Not"],
+        ["<script>x</script>", "1\u00a0301,9", '"citat"'],
+        ["A & B", "", "<b>"],
+    ]

@@ -4,16 +4,11 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
-from klk_analysis import charts, delivery, narrative, organisation_html, paths, tables
+from klk_analysis import charts, delivery, display, narrative, organisation_html, paths, tables
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.forecasts import (
     DEFAULT_THRESHOLD_MNKR,
-    FLAG_WORDS,
     FORECAST_LABEL,
-    HEADERS,
-    METHOD_IDS,
     method_note,
     write_forecast_xlsx,
 )
@@ -25,7 +20,6 @@ from klk_analysis.register import (
     ForecastRun,
     accuracy_alt_text,
     accuracy_chart,
-    accuracy_table,
     forecast_run,
 )
 from klk_analysis.source import Source, read_source, saved_source
@@ -37,9 +31,11 @@ from klk_analysis.validation import (
     reconcile,
 )
 
-TABLE_TITLES = {"resultatrakning": "Resultaträkning", "driftredovisning": "Driftredovisning"}
+TABLE_TITLES = display.TABLE_TITLES
 SEVERITY_SV = {"error": "Fel", "warning": "Varning", "info": "Avrundning"}
-ROUNDING_HEADERS = ("Tabell", "Rad", "Kolumn", "Tryckt", "Beräknat", "Differens")
+ROUNDING_CAPTION = (
+    "Avrundningsdifferenser: tryckt belopp mot det som räknas fram ur tabellens belopp (mnkr)"
+)
 
 
 @dataclass(frozen=True)
@@ -173,25 +169,11 @@ def _finding_item(finding: Finding, path: Path) -> str:
 
 def rounding_table(notes: list[Finding]) -> str:
     """Return the rounding notes as a compact table: where, printed, computed and the gap."""
-    head = "".join(f'<th scope="col">{h}</th>' for h in ROUNDING_HEADERS)
-    rows = "\n".join(
-        f'<tr class="rad"><th scope="row">{html.escape(TABLE_TITLES.get(f.table, f.table))}</th>'
-        f"<td>{html.escape(f.row)}</td><td>{html.escape(f.column)}</td>"
-        + "".join(
-            f'<td class="tal" style="text-align: right">{html.escape(mnkr(v, sign=s))}</td>'
-            for v, s in ((f.printed, False), (f.computed, False), (f.printed - f.computed, True))
-        )
-        + "</tr>"
-        for f in notes
-    )
-    caption = (
-        "Avrundningsdifferenser: tryckt belopp mot det som räknas fram ur tabellens belopp (mnkr)"
-    )
-    return tables.scroll_area(
-        '<table class="tabell avrundning">\n'
-        f"<caption>{caption}</caption>\n"
-        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>",
-        caption,
+    return tables.frame_html(
+        display.rounding_frame(notes),
+        ROUNDING_CAPTION,
+        css="tabell avrundning",
+        signed=display.ROUNDING_SIGNED,
     )
 
 
@@ -312,10 +294,6 @@ def after_economy(data: ReportData, org: Organisation) -> Html:
 # --- Prognos: projections beside the årsprognos, the forecast register, prognossäkerhet --------
 
 REGISTER_FILE = "prognosregister.parquet"
-FORECAST_TABLES = {
-    "resultatrakning": ("Resultaträkning", "Konto"),
-    "driftredovisning": ("Driftredovisning per enhet", "Enhet"),
-}
 
 
 def forecasts(
@@ -358,37 +336,16 @@ def forecast_notes(run: ForecastRun) -> Html:
     )
 
 
-def _amount_cell(value: float) -> str:
-    text = "" if pd.isna(value) else html.escape(mnkr(value))
-    return f'<td class="tal" style="text-align: right">{text}</td>'
-
-
 def forecast_tables(run: ForecastRun, data: ReportData) -> Html:
     """Return the projections beside the årsprognos: the resultaträkning, then the units."""
-    columns = ["utfall", "arsbudget", *METHOD_IDS, "arsprognos"]
-    head = "".join(f'<th scope="col">{html.escape(HEADERS[c])}</th>' for c in columns)
-    parts = []
-    for table, (title, label) in FORECAST_TABLES.items():
-        frame = run.projections[run.projections["table"] == table]
-        caption = (
+    parts = [
+        tables.frame_html(
+            display.forecast_frame(run.projections, table),
             f"{title}: helåret beräknat utifrån {period_text(data.period)} och "
-            f"{FORECAST_LABEL.lower()} (mnkr). Tom cell: kan inte beräknas."
+            f"{FORECAST_LABEL.lower()} (mnkr). Tom cell: kan inte beräknas.",
         )
-        rows = [
-            f'<tr class="{tables.ROW_CLASSES.get(r["kind"], "rad")}">'
-            f'<th scope="row">{html.escape(r["label"])}</th>'
-            + "".join(_amount_cell(r[c]) for c in columns)
-            + f"<td>{html.escape(FLAG_WORDS[r['flag']])}</td></tr>"
-            for _, r in frame.iterrows()
-        ]
-        parts.append(
-            tables.scroll_area(
-                f'<table class="tabell">\n<caption>{html.escape(caption)}</caption>\n'
-                f'<thead><tr><th scope="col">{label}</th>{head}<th scope="col">Markering</th>'
-                "</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>",
-                caption,
-            )
-        )
+        for table, (title, _label) in display.FORECAST_TABLES.items()
+    ]
     return Html("\n".join(parts), "Helåret beräknat och årsprognosen")
 
 
@@ -410,7 +367,6 @@ def accuracy_section(run: ForecastRun, data: ReportData) -> Html:
             f"{narrative.count_phrase(periods, 'period', 'perioder')} för {data.board}."
         )
         return Html(_paragraphs([text]), text)
-    table = accuracy_table(run.accuracy)
     result = run.bias[(run.bias["kind"] == "result") & (run.bias["method"] == "arsprognos")]
     # Outcome minus forecast: positive when the year turned out better than forecast.
     sentences = [
@@ -420,26 +376,11 @@ def accuracy_section(run: ForecastRun, data: ReportData) -> Html:
         f"({_years_text(r.first_year, r.last_year, r.years)})."
         for r in result.itertuples()
     ]
-    numeric = [FORECAST_LABEL, "Utfall helår", "Utfall minus prognos"]
-    rows = "\n".join(
-        '<tr class="rad"><th scope="row">'
-        + html.escape(f"{r['Rad eller enhet']}, prognos i {r['Prognos i']}")
-        + "</th>"
-        + "".join(_amount_cell(r[c]) for c in numeric)
-        + "</tr>"
-        for _, r in table.iterrows()
-    )
     caption = f"Prognossäkerhet {data.period.year}: utfall helår minus prognos (mnkr)"
-    head = "".join(f'<th scope="col">{c}</th>' for c in numeric)
     return Html(
         _paragraphs(sentences)
         + "\n"
-        + tables.scroll_area(
-            f'<table class="tabell">\n<caption>{html.escape(caption)}</caption>\n'
-            f'<thead><tr><th scope="col">Rad eller enhet</th>{head}</tr></thead>\n'
-            f"<tbody>\n{rows}\n</tbody>\n</table>",
-            caption,
-        ),
+        + tables.frame_html(display.accuracy_frame(run.accuracy), caption),
         " ".join(sentences) or caption,
     )
 

@@ -1,4 +1,10 @@
-"""The resultaträkning and the driftredovisning as printed: an HTML table and files to paste."""
+"""Tables as printed and their renderers: display frames to HTML (one renderer), xlsx and CSV.
+
+A display frame is a DataFrame with Swedish headers: its first column heads each row, float
+columns are amounts in mnkr (an empty cell where NaN), other columns are text, and the column
+KIND, when there is one, says how each row is printed (see ROW_CLASSES; HEADING for a group
+heading without figures). `frame_html` is the one place a table becomes HTML and is escaped.
+"""
 
 import csv
 from html import escape as esc
@@ -37,6 +43,9 @@ ROW_CLASSES = {
     "result": "summa resultat",
     "varav": "rad varav",
 }
+# The display frame's column of row kinds, which styles its rows and is not shown.
+KIND = "Radtyp"
+HEADING = "heading"
 
 
 def label_header(table: Table) -> str:
@@ -47,12 +56,6 @@ def label_header(table: Table) -> str:
 def caption(table: Table) -> str:
     """Return the table's caption: its title as in the source document and the unit."""
     return f"{TITLES.get(table.name, table.sheet)} ({UNIT_NOTE})"
-
-
-def caption_html(table: Table) -> str:
-    """Return the caption's HTML: the title for screen readers (a heading shows it), the unit."""
-    title = esc(TITLES.get(table.name, table.sheet))
-    return f'<span class="dold">{title}. </span>{esc(UNIT_NOTE.capitalize())}'
 
 
 def scroll_area(table: str, label: str) -> str:
@@ -67,42 +70,91 @@ def scroll_area(table: str, label: str) -> str:
     )
 
 
-def printed_rows(table: Table) -> list[tuple[str, str, pd.Series | None]]:
-    """Return the rows as printed: (kind, label, figures); a group heading has no figures."""
+def printed_frame(table: Table) -> pd.DataFrame:
+    """Return a table as printed: label, one column per header, KIND; headings have no figures."""
     headings = sorted(table.headings)
-    rows = []
-    for _, row in table.rows.iterrows():
+    labels, kinds, positions = [], [], []
+    for position, (excel_row, label, kind) in enumerate(
+        zip(table.rows["excel_row"], table.rows["label"], table.rows["kind"], strict=True)
+    ):
         # A large board's group headings ("Äldreomsorg") stand where the workbook prints them.
-        while headings and headings[0][0] < row["excel_row"]:
-            rows.append(("heading", headings.pop(0)[1], None))
-        rows.append((row["kind"], row["label"], row))
-    return rows
+        while headings and headings[0][0] < excel_row:
+            labels.append(headings.pop(0)[1])
+            kinds.append(HEADING)
+            positions.append(None)
+        labels.append(label)
+        kinds.append(kind)
+        positions.append(position)
+    columns = [
+        [float("nan") if p is None else float(table.rows[c.id].iloc[p]) for p in positions]
+        for c in table.columns
+    ]
+    # Built by position: a workbook may print two columns under the same header.
+    frame = pd.DataFrame(dict(enumerate([labels, *columns, kinds])))
+    frame.columns = [label_header(table), *(c.header for c in table.columns), KIND]
+    return frame
 
 
-def table_html(table: Table, title: str | None = None) -> str:
-    """Return the table as an accessible HTML fragment; every workbook text is escaped."""
-    head = "".join(f'<th scope="col">{esc(c.header)}</th>' for c in table.columns)
+def _amount_cell(value: float, sign: bool) -> str:
+    text = "" if pd.isna(value) else esc(mnkr(value, sign=sign))
+    return f'<td class="tal" style="text-align: right">{text}</td>'
+
+
+def frame_html(
+    frame: pd.DataFrame,
+    caption: str,
+    *,
+    title: str = "",
+    label: str = "",
+    css: str = "tabell",
+    signed: tuple[str, ...] = (),
+) -> str:
+    """Return a display frame as an accessible HTML table in its scroll area; all text escaped.
+
+    title is said before the caption to screen readers only (a heading above shows it); label
+    names the scroll area (the caption by default); signed columns show a plus on gains.
+    """
+    shown = [i for i, c in enumerate(frame.columns) if c != KIND]
+    amounts = {i for i in shown[1:] if pd.api.types.is_float_dtype(frame.iloc[:, i])}
+    signed_at = {i for i in shown if frame.columns[i] in signed}
+    hidden = f'<span class="dold">{esc(title)}. </span>' if title else ""
+    head = "".join(f'<th scope="col">{esc(str(frame.columns[i]))}</th>' for i in shown)
     lines = [
-        '<table class="tabell">',
-        f"<caption>{esc(title) if title else caption_html(table)}</caption>",
-        f'<thead><tr><th scope="col">{esc(label_header(table))}</th>{head}</tr></thead>',
+        f'<table class="{css}">',
+        f"<caption>{hidden}{esc(caption)}</caption>",
+        f"<thead><tr>{head}</tr></thead>",
         "<tbody>",
     ]
-    for kind, label, row in printed_rows(table):
-        if row is None:
+    kinds = frame[KIND] if KIND in frame.columns else ["line"] * len(frame)
+    for values, kind in zip(frame.itertuples(index=False), kinds, strict=True):
+        heads = esc(str(values[shown[0]]))
+        if kind == HEADING:
             lines.append(
-                f'<tr class="rubrik"><th scope="rowgroup" colspan="{len(table.columns) + 1}">'
-                f"{esc(label)}</th></tr>"
+                f'<tr class="rubrik"><th scope="rowgroup" colspan="{len(shown)}">{heads}</th></tr>'
             )
             continue
         cells = "".join(
-            f'<td class="tal" style="text-align: right">{esc(mnkr(row[c.id]))}</td>'
-            for c in table.columns
+            _amount_cell(values[i], i in signed_at)
+            if i in amounts
+            else f"<td>{esc(str(values[i]))}</td>"
+            for i in shown[1:]
         )
         row_class = ROW_CLASSES.get(kind, "rad")
-        lines.append(f'<tr class="{row_class}"><th scope="row">{esc(label)}</th>{cells}</tr>')
+        lines.append(f'<tr class="{row_class}"><th scope="row">{heads}</th>{cells}</tr>')
     lines += ["</tbody>", "</table>"]
-    return scroll_area("\n".join(lines), title or caption(table))
+    return scroll_area("\n".join(lines), label or caption)
+
+
+def table_html(table: Table, title: str | None = None) -> str:
+    """Return the table as printed as an accessible HTML fragment; every workbook text escaped."""
+    if title:
+        return frame_html(printed_frame(table), title)
+    return frame_html(
+        printed_frame(table),
+        UNIT_NOTE.capitalize(),
+        title=TITLES.get(table.name, table.sheet),
+        label=caption(table),
+    )
 
 
 def tables_html(workbook: Workbook) -> str:
@@ -128,10 +180,11 @@ def csv_number(value: float) -> str:
 
 def write_csv(table: Table, path: Path) -> Path:
     """Write a table as CSV for Swedish Excel: semicolons, decimal comma, UTF-8 with BOM."""
-    header = [label_header(table), *(c.header for c in table.columns)]
+    frame = printed_frame(table).drop(columns=KIND)
+    header = [str(c) for c in frame.columns]
     records = [
-        [label, *(csv_number(row[c.id]) if row is not None else "" for c in table.columns)]
-        for _, label, row in printed_rows(table)
+        [label, *("" if pd.isna(v) else csv_number(v) for v in values)]
+        for label, *values in frame.itertuples(index=False)
     ]
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
@@ -156,17 +209,15 @@ def write_xlsx(table: Table, path: Path) -> Path:
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = SHEET_NAMES.get(table.name, table.name)[:31]
-    header = [label_header(table), *(c.header for c in table.columns)]
-    for col, text in enumerate(header, start=1):
-        text_cell(ws.cell(1, col), text)
-    rows = printed_rows(table)
-    for offset, (_, label, row) in enumerate(rows):
-        excel_row = offset + 2
+    frame = printed_frame(table)
+    for col, text in enumerate(frame.columns.drop(KIND), start=1):
+        text_cell(ws.cell(1, col), str(text))
+    for excel_row, (label, *values, _kind) in enumerate(frame.itertuples(index=False), start=2):
         text_cell(ws.cell(excel_row, 1), label)
-        if row is not None:
-            for col, column in enumerate(table.columns, start=2):
-                ws.cell(excel_row, col, float(row[column.id]))
-    bold_rows = [i + 2 for i, (kind, _, _) in enumerate(rows) if kind != "line"]
+        for col, value in enumerate(values, start=2):
+            if not pd.isna(value):
+                ws.cell(excel_row, col, float(value))
+    bold_rows = [i + 2 for i, kind in enumerate(frame[KIND]) if kind != "line"]
     sheet_layout(ws, bold_rows=bold_rows, frozen="B2")
     book.save(path)
     return Path(path)

@@ -186,3 +186,25 @@ def test_libreoffice_converts_it_to_pdf(finished_folder, tmp_path):
     pdf = tmp_path / "rapport.pdf"
     assert pdf.is_file(), done.stdout + done.stderr
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_word_and_html_show_the_same_cells_group_headings_too(tmp_path):
+    from klk_analysis import report
+    from tests.test_display import GROUPED_ROWS, table_texts
+    from tests.workbooks import source_workbook
+
+    data = report.load("2022-03", source_workbook(tmp_path / "g.xlsx", dr_rows=GROUPED_ROWS))
+    report.write_outputs(data, [], tmp_path / "ut")
+    made = word.build_document(delivery.read_content(tmp_path / "ut"))
+    for table, html in zip(
+        made.tables,
+        (report.resultatrakning_table(data).html, report.driftredovisning_table(data).html),
+        strict=True,
+    ):
+        cells = [[c.text for c in row.cells] for row in table.rows]
+        html_rows = table_texts(html)[0]["rows"]
+        # The HTML's heading row is one cell spanning the table; Word keeps the empty cells.
+        assert [[c for c in row if c] for row in cells] == html_rows
+    units = [[c.text for c in row.cells] for row in made.tables[1].rows]
+    assert units[1] == ["Äldreomsorg", "", "", "", ""]
+    assert units[2] == ["Hemtjänst Norr", "0,1", "0,2", f"{MINUS}10,0", "0,0"]

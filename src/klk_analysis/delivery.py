@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from klk_analysis import narrative, tables
 from klk_analysis.charts import FIGURE_FOLDER, Chart
 from klk_analysis.errors import UnusableInputError
@@ -54,19 +56,24 @@ class Content:
 
 
 def table_record(table: Table) -> dict:
-    """Return a table as printed: caption, headers, and per row its label, kind and amounts."""
+    """Return a table's display frame as data: caption, headers, per row label, kind, amounts.
+
+    The same frame the report's HTML is rendered from, so Word shows the same cells; a group
+    heading has the kind "heading" and no amounts (null).
+    """
+    frame = tables.printed_frame(table)
     return {
         "name": table.name,
         "title": tables.TITLES.get(table.name, table.sheet),
         "caption": tables.caption(table),
-        "header": [tables.label_header(table), *(c.header for c in table.columns)],
+        "header": [str(c) for c in frame.columns.drop(tables.KIND)],
         "rows": [
             {
-                "label": row["label"],
-                "kind": row["kind"],
-                "values": [float(row[c.id]) for c in table.columns],
+                "label": label,
+                "kind": kind,
+                "values": [None if pd.isna(v) else float(v) for v in values],
             }
-            for _, row in table.rows.iterrows()
+            for label, *values, kind in frame.itertuples(index=False)
         ],
     }
 

@@ -139,7 +139,10 @@ def add_table(document, record: dict, style: str | None, width) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     amount_width = int((width - LABEL_WIDTH) / max(len(header) - 1, 1))
-    texts = [header] + [[r["label"], *(mnkr(v) for v in r["values"])] for r in rows]
+    # A group heading has no amounts: its cells stay empty, as in the HTML.
+    texts = [header] + [
+        [r["label"], *("" if v is None else mnkr(v) for v in r["values"])] for r in rows
+    ]
     bold = [True] + [r["kind"] != "line" for r in rows]
     widths = [LABEL_WIDTH] + [amount_width] * (len(header) - 1)
     for column, column_width in zip(table.columns, widths, strict=True):

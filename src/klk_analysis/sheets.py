@@ -21,6 +21,11 @@ TABLE_TITLES_SV = {"resultatrakning": "Resultaträkning", "driftredovisning": "D
 _FOLD = str.maketrans("åäöéÅÄÖÉ", "aaoeaaoe")
 
 
+def fold(text: str) -> str:
+    """Return a name for matching: spaces collapsed, case folded, å/ä/ö as a/a/o."""
+    return " ".join(text.split()).casefold().translate(_FOLD)
+
+
 def _sheet_key(title: str) -> str:
     return normalise(title)
 
@@ -37,9 +42,9 @@ def _named_sheets(book, name: str, vocabulary: Vocabulary) -> list:
 
 def find_sheet(book, path: Path, wanted: str, required: bool = True):
     """Return the visible sheet whose name matches `wanted` (None if absent and not required)."""
-    target = " ".join(wanted.split()).casefold().translate(_FOLD)
+    target = fold(wanted)
     visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
-    names = {ws: " ".join(ws.title.split()).casefold().translate(_FOLD) for ws in visible}
+    names = {ws: fold(ws.title) for ws in visible}
     exact = [ws for ws in visible if names[ws] == target]
     candidates = exact or [ws for ws in visible if names[ws].startswith(target)]
     if len(candidates) == 1:

@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 
 from klk_analysis.deviations import (
@@ -6,10 +7,11 @@ from klk_analysis.deviations import (
     deviation_percent,
     implied_annual_budget,
     rank_units,
+    ranked,
     wide,
     with_annual_budget,
 )
-from klk_analysis.loading import load_workbook, tidy
+from klk_analysis.loading import load_workbook, tidy, total_row
 from tests.workbooks import SHIPPED
 
 
@@ -80,3 +82,22 @@ def test_wide_round_trips_the_table(data):
         "budgetavvikelse_2022",
     ]
     assert w["arsbudget_2022"].iloc[-1] == -461.5
+
+
+def test_ranked_best_first_or_largest_first_ties_in_printed_order():
+    rows = pd.DataFrame(
+        {"label": ["A", "B", "C", "D", "E"], "dev": [1.0, -3.0, 1.0, float("nan"), 2.0]}
+    )
+    # Best first: 2,0 (E), then the tie 1,0 as printed (A before C), then −3,0; missing last.
+    assert ranked(rows, "dev")["label"].tolist() == ["E", "A", "C", "B", "D"]
+    # Largest either way: −3,0 (B), 2,0 (E), then A and C as printed.
+    assert ranked(rows, "dev", by_size=True)["label"].tolist() == ["B", "E", "A", "C", "D"]
+
+
+def test_total_row_is_the_last_result_or_grand_total():
+    rows = pd.DataFrame(
+        {"kind": ["line", "result", "line", "sum", "result", "line"]}, index=range(10, 16)
+    )
+    assert total_row(rows) == 14
+    assert total_row(rows[rows["kind"] != "result"]) is None
+    assert total_row(pd.DataFrame({"kind": ["line", "total", "line"]})) == 1

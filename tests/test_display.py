@@ -9,18 +9,9 @@ import pytest
 
 from klk_analysis import display, report, tables
 from klk_analysis.findings import Finding
-from tests.workbooks import DR_HEADER, RR_HEADER, SHIPPED, source_workbook
+from tests.workbooks import DR_HEADER, GROUPED_ROWS, RR_HEADER, SHIPPED, source_workbook
 
 GOLDEN = Path(__file__).parent / "golden" / "rapport_tabeller.json"
-# A large board's units under a group heading without figures, with the group's subtotal.
-GROUPED_ROWS = [
-    ["Äldreomsorg", None, None, None, None],
-    ["Hemtjänst Norr", 0.1, 0.2, -10.0, 0.0],
-    ["Hemtjänst Söder", 0.1, 0.3, -12.0, 0.0],
-    ["Summa Äldreomsorg", 0.2, 0.5, -22.0, 0.0],
-    ["Nämnd och förvaltning", 0.0, 0.1, -3.0, 0.0],
-    ["Summa Vård- och omsorgsnämnden", 0.2, 0.6, -25.0, 0.0],
-]
 
 
 class _TableText(HTMLParser):

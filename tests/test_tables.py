@@ -19,6 +19,7 @@ from klk_analysis.tables import (
 from tests.workbooks import (
     DR_HEADER,
     DR_ROWS,
+    GROUPED_ROWS,
     KFN_DR_HEADER,
     KFN_DR_ROWS,
     KFN_RR_HEADER,
@@ -367,14 +368,7 @@ def test_html_tables_scroll_in_their_own_labelled_area(shipped):
 
 def test_a_large_boards_group_headings_stand_where_the_workbook_prints_them(tmp_path):
     # Headings without figures over their units; the units and subtotals as printed.
-    rows = [
-        ["Äldreomsorg", None, None, None, None],
-        ["Hemtjänst Norr", 0.1, 0.2, -10.0, 0.0],
-        ["Hemtjänst Söder", 0.1, 0.3, -12.0, 0.0],
-        ["Summa Äldreomsorg", 0.2, 0.5, -22.0, 0.0],
-        ["Nämnd och förvaltning", 0.0, 0.1, -3.0, 0.0],
-        ["Summa Vård- och omsorgsnämnden", 0.2, 0.6, -25.0, 0.0],
-    ]
+    rows = GROUPED_ROWS
     book = load_workbook(source_workbook(tmp_path / "a.xlsx", dr_rows=rows))
     fragment = table_html(book.driftredovisning)
     labels = re.findall(r'<th scope="(?:row|rowgroup)"[^>]*>([^<]*)</th>', fragment)

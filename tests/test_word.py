@@ -190,8 +190,8 @@ def test_libreoffice_converts_it_to_pdf(finished_folder, tmp_path):
 
 def test_word_and_html_show_the_same_cells_group_headings_too(tmp_path):
     from klk_analysis import report
-    from tests.test_display import GROUPED_ROWS, table_texts
-    from tests.workbooks import source_workbook
+    from tests.test_display import table_texts
+    from tests.workbooks import GROUPED_ROWS, source_workbook
 
     data = report.load("2022-03", source_workbook(tmp_path / "g.xlsx", dr_rows=GROUPED_ROWS))
     report.write_outputs(data, [], tmp_path / "ut")

@@ -46,6 +46,16 @@ DR_ROWS = [
     ["Summa Kommunstyrelsen", 13.5, 13.8, -461.5, 3.0],
 ]
 
+# A large board's units under a group heading without figures, with the group's subtotal.
+GROUPED_ROWS = [
+    ["Äldreomsorg", None, None, None, None],
+    ["Hemtjänst Norr", 0.1, 0.2, -10.0, 0.0],
+    ["Hemtjänst Söder", 0.1, 0.3, -12.0, 0.0],
+    ["Summa Äldreomsorg", 0.2, 0.5, -22.0, 0.0],
+    ["Nämnd och förvaltning", 0.0, 0.1, -3.0, 0.0],
+    ["Summa Vård- och omsorgsnämnden", 0.2, 0.6, -25.0, 0.0],
+]
+
 
 def sheet(title: str, header: list, rows: list, unit: str = "Belopp i mnkr") -> list[list]:
     """Return a sheet's rows as an economist lays them out: title, unit, header, data."""

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import Formatter, MaxNLocator
 
+from klk_analysis.deviations import ranked
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.formatting import number, rounded
 from klk_analysis.loading import Workbook
@@ -234,11 +235,10 @@ def source_note(table: str, headers: list[str], extra: str = "") -> str:
 def _units(workbook: Workbook, measure: str) -> tuple[pd.DataFrame, str, float | None]:
     dr = workbook.driftredovisning
     column = dr.column(measure, workbook.period.year)
-    lines = dr.rows[dr.rows["kind"] == "line"]
-    ranked = lines.sort_values(column.id, ascending=False, kind="stable")
+    units = ranked(dr.rows[dr.rows["kind"] == "line"], column.id)
     position = dr.total()
     total = None if position is None else float(dr.rows[column.id].iloc[position])
-    return ranked, column.id, total
+    return units, column.id, total
 
 
 def _unit_chart(workbook: Workbook, measure: str, name: str, template: str, words: dict) -> Chart:
@@ -296,13 +296,13 @@ def bridge_steps(workbook: Workbook) -> pd.DataFrame:
     budget = rr.column("budget", year).id
     outcome = rr.column("utfall", year).id
     deviation = rr.column("budgetavvikelse", year).id
-    results = rr.rows[rr.rows["kind"] == "result"]
-    if results.empty:
+    position = rr.total()
+    if position is None:
         raise UnusableInputError(
             f"{workbook.path}, blad {rr.sheet!r}: ingen resultatrad. Förväntade en rad som "
             "'Summa ÅRETS RESULTAT' eller 'Årets resultat' att rita bryggan till."
         )
-    result = results.iloc[-1]
+    result = rr.rows.iloc[position]
     lines = rr.rows[rr.rows["kind"] == "line"]
     start, end = float(result[budget]), float(result[outcome])
     steps = [("start", "Budgeterat resultat", start)]

@@ -71,14 +71,22 @@ def change_on_last_year(tidy: pd.DataFrame, table: str, measure: str, year: int)
     )[[*KEYS, before, now, "change", "change_percent"]]
 
 
+def ranked(rows: pd.DataFrame, column: str, by_size: bool = False) -> pd.DataFrame:
+    """Return rows ordered on a column, best first (by_size: largest either way first).
+
+    The one ranking of units and lines for sentences, charts and tables: rows that tie keep
+    the order the table prints them in, and missing amounts come last.
+    """
+    key = rows[column].abs() if by_size else rows[column]
+    return rows.loc[key.sort_values(ascending=False, kind="stable").index]
+
+
 def rank_units(tidy: pd.DataFrame, measure: str, year: int) -> pd.DataFrame:
     """Return the driftredovisning's units (not totals) ranked by a measure, best first."""
     w = wide(tidy, "driftredovisning")
     column = f"{measure}_{year}"
-    units = w[w["kind"] == "line"]
     return (
-        units[[*KEYS, column]]
-        .sort_values([column, "order"], ascending=[False, True], kind="stable")
+        ranked(w[w["kind"] == "line"], column)[[*KEYS, column]]
         .assign(rank=lambda d: range(1, len(d) + 1))
         .reset_index(drop=True)
     )

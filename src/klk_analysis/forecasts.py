@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
-from klk_analysis.deviations import KEYS
+from klk_analysis.deviations import KEYS, ranked
+from klk_analysis.loading import total_row
 from klk_analysis.narrative import period_span, plain_label, render, sentence_label
 from klk_analysis.periods import MONTH_NAMES_SV, Period
 from klk_analysis.processed import staged_file
@@ -272,8 +273,7 @@ def _driver(row: pd.Series) -> dict:
 
 
 def _largest_gaps(rows: pd.DataFrame) -> tuple[list[dict], int]:
-    order = rows["gap"].abs().sort_values(ascending=False, kind="stable").index
-    named = rows.loc[order].head(MAX_NAMED)
+    named = ranked(rows, "gap", by_size=True).head(MAX_NAMED)
     return [_driver(r) for _, r in named.iterrows()], len(rows) - len(named)
 
 
@@ -286,10 +286,10 @@ def flag_sentences(frame: pd.DataFrame) -> list[str]:
     """
     flagged = frame[frame["flag"] != ""]
     rr = flagged[flagged["table"] == "resultatrakning"]
-    results = rr[rr["kind"] == "result"]
+    position = total_row(rr)
     result = None
-    if len(results):
-        row = results.iloc[-1]
+    if position is not None:
+        row = rr.loc[position]
         chosen = method(row["nearest_method"])
         result = {
             "forecast": row["arsprognos"],

@@ -126,8 +126,18 @@ class Table:
 
     def total(self) -> int | None:
         """Return the position of the table's result or grand total row, or None."""
-        found = self.rows.index[self.rows["kind"].isin(TOTAL_KINDS)]
-        return int(found[-1]) if len(found) else None
+        found = total_row(self.rows)
+        return None if found is None else int(found)
+
+
+def total_row(rows: pd.DataFrame):
+    """Return the index of the last result or grand total row among rows with a kind, or None.
+
+    The one answer to "which row is the total?", for a table as printed and for the tidy and
+    projected frames alike.
+    """
+    found = rows.index[rows["kind"].isin(TOTAL_KINDS)]
+    return found[-1] if len(found) else None
 
 
 @dataclass(frozen=True)

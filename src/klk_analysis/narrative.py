@@ -6,6 +6,7 @@ from functools import cache
 import jinja2
 import pandas as pd
 
+from klk_analysis.deviations import ranked
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.formatting import mnkr, number, rounded
 from klk_analysis.loading import Table, Workbook, board_genitive, ram_row
@@ -187,9 +188,7 @@ def _amounts(labels, values, name) -> list[dict]:
 
 
 def _largest(rows: pd.DataFrame, column: str) -> list[dict]:
-    lines = rows[rows["kind"] == "line"]
-    order = lines[column].abs().sort_values(ascending=False, kind="stable").index
-    picked = lines.loc[order].head(LARGEST_LINES)
+    picked = ranked(rows[rows["kind"] == "line"], column, by_size=True).head(LARGEST_LINES)
     return _amounts(picked["label"], picked[column], sentence_label)
 
 
@@ -215,9 +214,9 @@ def _optional_column(table: Table, measure: str, year: int) -> str | None:
 
 def _named_units(sign: str, units: pd.DataFrame, column: str) -> dict:
     # The largest deviations, named in order of size; how many more there are, counted.
-    named = _amounts(units["label"], units[column], plain_label)
-    order = sorted(named, key=lambda item: -abs(item["amount"]))[:LARGEST_UNITS]
-    return {f"{sign}_units": order, f"more_{sign}": len(named) - len(order)}
+    by_size = ranked(units, column, by_size=True)
+    named = _amounts(by_size["label"], by_size[column], plain_label)
+    return {f"{sign}_units": named[:LARGEST_UNITS], f"more_{sign}": len(named[LARGEST_UNITS:])}
 
 
 def economy_context(workbook: Workbook, findings: list[Finding]) -> dict:
@@ -244,9 +243,8 @@ def economy_context(workbook: Workbook, findings: list[Finding]) -> dict:
     unit_deviation = _optional_column(dr, "avvikelse_arsprognos", year) or _column(
         dr, path, "budgetavvikelse", year
     )
-    ranked = units.sort_values(unit_deviation, ascending=False, kind="stable")
-    positive = ranked[ranked[unit_deviation] > 0]
-    negative = ranked[ranked[unit_deviation] < 0].iloc[::-1]
+    positive = units[units[unit_deviation] > 0]
+    negative = units[units[unit_deviation] < 0]
     budget_result = float(budgets.iloc[result])
     infos = [f for f in findings if f.severity == "info" and f.computed is not None]
 

@@ -135,3 +135,12 @@ def test_the_renderer_escapes_every_text_once():
         ["<script>x</script>", "1\u00a0301,9", '"citat"'],
         ["A & B", "", "<b>"],
     ]
+
+
+def test_accuracy_frame_of_a_register_without_outcomes_is_empty_not_an_error():
+    scored = pd.DataFrame(
+        columns=["method", "year", "table", "label", "month", "forecast", "outcome", "error"]
+    ).astype({"month": "int64", "year": "int64"})
+    frame = display.accuracy_frame(scored)
+    assert list(frame.columns) == list(display.ACCURACY_HEADERS)
+    assert frame.empty

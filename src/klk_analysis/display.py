@@ -75,7 +75,11 @@ def accuracy_frame(accuracy: pd.DataFrame) -> pd.DataFrame:
     label, *amounts = ACCURACY_HEADERS
     return pd.DataFrame(
         {
-            label: table[label] + ", prognos i " + table["Prognos i"],
+            # Built row by row: an empty register's month column is not text.
+            label: [
+                f"{row}, prognos i {month}"
+                for row, month in zip(table[label], table["Prognos i"], strict=True)
+            ],
             **{h: table[h].astype(float) for h in amounts},
         }
     )

@@ -209,6 +209,8 @@ def _blocks(ws, vocabulary: Vocabulary) -> list[Block]:
 def title_texts(block: Block) -> list[tuple[str, str]]:
     """The texts above a table's header (its title and unit rows), with their cell addresses."""
     found = []
+    if block.header_rows[0] - 1 < block.top:
+        return []  # the header is the table's first row (openpyxl reads max_row=0 as "all")
     for row in block.ws.iter_rows(min_row=block.top, max_row=block.header_rows[0] - 1):
         for c in row:
             if isinstance(c.value, str) and c.value.strip():

@@ -69,7 +69,9 @@ def test_notebook_runs_with_its_defaults(executed, path):
 
 
 def test_check_notebook_writes_processed_tables(executed):
-    assert (executed / "processed" / "2022-03" / "driftredovisning.csv").exists()
+    assert (
+        executed / "processed" / "2022-03" / "kommunstyrelsen" / "driftredovisning.csv"
+    ).exists()
 
 
 def test_report_notebook_writes_tables_and_figures(executed):

@@ -67,7 +67,7 @@ def test_manifest_names_the_inputs_hash_parameters_and_findings(period_run):
 
 
 def test_run_also_writes_processed_tables(period_run):
-    processed = period_run.out_dir.parents[1] / "processed" / "2022-03"
+    processed = period_run.out_dir.parents[1] / "processed" / "2022-03" / "kommunstyrelsen"
     assert (processed / "resultatrakning.parquet").exists()
 
 
@@ -125,12 +125,14 @@ def test_batch_with_one_bad_period_still_produces_the_others(tmp_path, capsys):
     code = main([*argv, "--processed", str(tmp_path / "processed"), "--jobs", "2"])
     out = capsys.readouterr().out
     assert code == 2
-    assert (tmp_path / "out" / "2022-04" / "rapport.html").exists()
-    assert not (tmp_path / "out" / "2022-05").exists()
+    assert (tmp_path / "out" / "2022-04" / "kommunstyrelsen" / "rapport.html").exists()
+    assert not (tmp_path / "out" / "2022-05" / "kommunstyrelsen").exists()
     lines = out.splitlines()
-    assert any(line.startswith("2022-04") and "klar" in line for line in lines)
-    assert any(line.startswith("2022-05") and "fel (2)" in line for line in lines)
-    assert "1 av 2 perioder klara." in out
+    assert any(line.startswith("2022-04   Kommunstyrelsen") and "klar" in line for line in lines)
+    assert any(line.startswith("2022-05   Kommunstyrelsen") and "fel (2)" in line for line in lines)
+    # Each period's compilation is made, listing the failed board with its reason.
+    assert (tmp_path / "out" / "2022-05" / "sammanstallning.html").exists()
+    assert "3 av 4 rapporter klara." in out
     assert any(line.startswith("[2/2]") for line in lines)
 
 
@@ -237,7 +239,8 @@ def test_scheduled_command_line_runs_as_cron_would(tmp_path):
     assert len(logs) == 1
     log = logs[0].read_text(encoding="utf-8")
     assert "OK klar" in log and str(logs[0]) in done.stdout
-    assert (tmp_path / "out" / "2022-03" / "rapport.html").exists()
+    assert (tmp_path / "out" / "2022-03" / "kommunstyrelsen" / "rapport.html").exists()
+    assert (tmp_path / "out" / "2022-03" / "sammanstallning.html").exists()
     assert list(elsewhere.iterdir()) == []
 
 

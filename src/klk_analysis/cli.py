@@ -18,7 +18,7 @@ from klk_analysis.periods import Period
 from klk_analysis.validation import DEFAULT_TOLERANCE, Finding, count_by_severity, reconcile
 
 LABELS_SV = {"error": "FEL", "warning": "VARNING", "info": "INFO"}
-COMMANDS_SV = "check, run, scheduled eller lab"
+COMMANDS_SV = "check, run, scheduled, demo eller lab"
 # What a shell reports for a command that a closed pipe stopped (128 + SIGPIPE).
 EXIT_BROKEN_PIPE = 141
 
@@ -201,19 +201,37 @@ def _run(args) -> int:
     if not periods:
         raise UnusableInputError("ange en period (ÅÅÅÅ-MM), flera perioder, --all eller --current.")
     options = _run_options(args)
-    if len(periods) == 1:
+    if args.input or args.out:
+        if len(periods) > 1:
+            raise UnusableInputError(
+                "--input och --out gäller en period; för flera perioder används --raw och "
+                "--outputs."
+            )
+        out = args.out if args.out else _board_folder(args.input, periods[0], args)
         result = runner.run_period(
-            periods[0], workbook=args.input, out_dir=args.out, say=print, **options
+            periods[0], workbook=args.input, out_dir=out, say=print, **options
         )
         print(f"klk: {result.message}", file=sys.stdout if result.ok else sys.stderr)
         return result.exit_code
-    if args.input or args.out:
-        raise UnusableInputError(
-            "--input och --out gäller en period; för flera perioder används --raw och --outputs."
-        )
-    results = runner.run_periods(periods, jobs=args.jobs, say=print, **options)
+    from klk_analysis import municipality
+
+    options.pop("board")
+    results = municipality.run_boards(
+        periods, board=args.board, jobs=args.jobs, say=print, **options
+    )
     print(runner.summary_table(results))
     return runner.exit_code(results)
+
+
+def _board_folder(workbook: Path, period: str, args) -> Path | None:
+    """Return outputs/PERIOD/<board>/ for a workbook given with --input (None if unreadable)."""
+    from klk_analysis.boards import board_slug, identify
+
+    try:
+        board = args.board or identify(workbook)
+    except KlkError:
+        return None  # the run says why the workbook cannot be used
+    return Path(args.outputs) / period / board_slug(board)
 
 
 def _scheduled(args) -> int:
@@ -224,6 +242,16 @@ def _scheduled(args) -> int:
     code, log = runner.scheduled(args.raw, args.outputs, args.logs, **options)
     print(f"klk scheduled: {'klar' if code == 0 else f'fel (kod {code})'}, logg: {log}")
     return code
+
+
+def _demo(args) -> int:
+    from klk_analysis import demo
+
+    written = demo.write_demo(args.folder, args.period)
+    folder = written[0].parent
+    print(f"{len(written)} påhittade nämnders arbetsböcker i {folder} (se README.md där).")
+    print(f"Kör: klk run {folder.name} --raw {folder.parent}")
+    return 0
 
 
 def _lab(args) -> int:
@@ -238,10 +266,12 @@ def _lab(args) -> int:
     return 0
 
 
-def _add_reading_options(parser: argparse.ArgumentParser, tolerance_help: str) -> None:
-    parser.add_argument(
-        "--board", metavar="NÄMND", help="nämndens namn (annars från raden 'Summa <nämnd>')"
-    )
+def _add_reading_options(
+    parser: argparse.ArgumentParser,
+    tolerance_help: str,
+    board_help: str = "nämndens namn (annars från raden 'Summa <nämnd>')",
+) -> None:
+    parser.add_argument("--board", metavar="NÄMND", help=board_help)
     parser.add_argument(
         "--tolerance",
         metavar="MNKR",
@@ -258,7 +288,12 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         ("--processed", paths.DATA_PROCESSED, "mappen för de städade tabellerna (data/processed)"),
     ):
         parser.add_argument(option, metavar="MAPP", type=Path, default=default, help=help_text)
-    _add_reading_options(parser, "avrundningstolerans i mnkr")
+    _add_reading_options(
+        parser,
+        "avrundningstolerans i mnkr",
+        "bara den här nämnden: namnet i valfria versaler eller arbetsbokens filnamn "
+        "(med --input: nämndens namn)",
+    )
     parser.add_argument(
         "--timeout",
         metavar="SEKUNDER",
@@ -287,10 +322,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--all", action="store_true", help="alla perioder under --raw")
     run.add_argument("--current", action="store_true", help="den senaste perioden under --raw")
     run.add_argument(
-        "--input", metavar="FIL", type=Path, help="arbetsboken (annars den enda i data/raw/PERIOD/)"
+        "--input",
+        metavar="FIL",
+        type=Path,
+        help="en enda arbetsbok (annars varje nämnds arbetsbok i data/raw/PERIOD/)",
     )
     run.add_argument(
-        "--out", metavar="MAPP", type=Path, help="rapportmappen (annars outputs/PERIOD/)"
+        "--out", metavar="MAPP", type=Path, help="rapportmappen (annars outputs/PERIOD/NÄMND/)"
     )
     run.add_argument(
         "--jobs",
@@ -309,6 +347,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_run_options(scheduled)
     scheduled.set_defaults(handler=_scheduled)
+
+    demo = sub.add_parser("demo", help="skriv en påhittad kommuns arbetsböcker (data/exempel)")
+    demo.add_argument("folder", nargs="?", metavar="MAPP", type=Path, help="mappen (data/exempel)")
+    demo.add_argument("--period", type=period_text, default="2022-08", help="perioden (2022-08)")
+    demo.set_defaults(handler=_demo)
 
     lab = sub.add_parser("lab", help="öppna JupyterLab på notebooks/ med projektets kärna")
     lab.add_argument("--dry-run", action="store_true", help="skriv bara kommandot")

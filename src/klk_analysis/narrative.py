@@ -204,14 +204,21 @@ def _largest(rows: pd.DataFrame, column: str) -> list[dict]:
     return _amounts(picked["label"], picked[column], sentence_label)
 
 
+def result_and_ram_rows(workbook: Workbook) -> tuple[int, int]:
+    """Return the resultaträkning's positions of the result row and the kommunersättning row."""
+    rr, path = workbook.resultatrakning, workbook.path
+    ram = _row(rr, path, None, ("kommunersättning", "driftram"), "kommunersättning (driftram)")
+    result = _row(rr, path, "result", ("",), "årets resultat")
+    return result, ram
+
+
 def economy_context(workbook: Workbook, findings: list[Finding]) -> dict:
     """Collect the figures and names the economy sentences need from a workbook and its checks."""
     rr, dr, path = workbook.resultatrakning, workbook.driftredovisning, workbook.path
     year = workbook.period.year
     budgets = annual_budget(rr)
     revenue = _row(rr, path, "sum", ("intäkter",), "summa intäkter")
-    ram = _row(rr, path, None, ("kommunersättning", "driftram"), "kommunersättning (driftram)")
-    result = _row(rr, path, "result", ("",), "årets resultat")
+    result, ram = result_and_ram_rows(workbook)
     utfall = _column(rr, path, "utfall", year)
     deviation = _column(rr, path, "budgetavvikelse", year)
     forecast = _column(rr, path, "arsprognos", year)

@@ -306,12 +306,16 @@ def forecast_run(
 
     With an output_dir, the projections are also written to output_dir/tabeller/prognos.xlsx.
     """
-    before = read_register(register_path)
-    past = combined_history(history if history is not None else empty_history(), before, board)
-    frame = projections(tidy, past, threshold, profile_years)
-    # The register read above is updated and written: read once, not again for the update.
-    register = merge_entries(before, register_entries(frame, board))
-    write_register(register, register_path)
+    from klk_analysis.outputlock import output_lock
+
+    # The boards of a period run at once and share the register: one at a time reads and writes.
+    with output_lock(Path(register_path)):
+        before = read_register(register_path)
+        past = combined_history(history if history is not None else empty_history(), before, board)
+        frame = projections(tidy, past, threshold, profile_years)
+        # The register read above is updated and written: read once, not again for the update.
+        register = merge_entries(before, register_entries(frame, board))
+        write_register(register, register_path)
     own = register[register["board"] == board]
     # Accuracy is shown at year-end only: before December this year's outcome is unknown.
     year_end = int(frame["month"].iloc[0]) == 12

@@ -336,7 +336,7 @@ def render_html(table, notes, paragraph, charts, period: Period, footer: str) ->
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n<style>\n{css}\n"
         "table.sammanstallning td.status { text-align: left; white-space: normal; "
-        "min-width: 14em; }\n</style>\n</head>\n<body>\n"
+        "min-width: 6em; }\n</style>\n</head>\n<body>\n"
         '<main class="rapport">\n'
         + "\n".join(body)
         + f'\n<footer class="sidfot"><p>{esc(footer)}</p></footer>\n</main>\n</body>\n</html>\n'

@@ -39,3 +39,18 @@ def hostile_run(tmp_path_factory):
     )
     assert result.exit_code == 0, result.message
     return result.out_dir
+
+
+@pytest.fixture(scope="session")
+def finished_folder(tmp_path_factory):
+    """An output folder as the report notebook leaves it, made without a kernel: 2022-03."""
+    from klk_analysis import report
+
+    folder = tmp_path_factory.mktemp("rapport") / "2022-03"
+    data = report.load("2022-03", SHIPPED)
+    report.write_outputs(data, report.economy_charts(data), folder)
+    (folder / "rapport.html").write_text(
+        '<!DOCTYPE html><html lang="sv"><title>Rapport</title><p>Hela rapporten.</p></html>',
+        encoding="utf-8",
+    )
+    return folder

@@ -88,3 +88,54 @@ def test_lab_command_opens_the_notebooks_folder():
     command = execution.lab_command()
     assert command[:3] == [sys.executable, "-m", "jupyterlab"]
     assert command[3].endswith("notebooks")
+
+
+# --- Windows: no exec, no local sockets, paths with spaces and å ---------------------------------
+
+ONEDRIVE = r"C:\Users\ekonom\OneDrive - Eskilstuna kommun\Ekonomi\Delår 2"
+
+
+def test_jupyterlab_runs_as_a_child_where_exec_does_not_replace_the_process():
+    command = [sys.executable, "-c", "raise SystemExit(7)"]
+    assert execution.open_lab(command, replace=False) == 7
+
+
+def test_notebooks_run_over_tcp_where_there_are_no_local_sockets(tmp_path, monkeypatch):
+    monkeypatch.setattr(execution, "IPC_TRANSPORT", False)
+    assert execution._kernel_config() == {}
+    execution.ensure_kernel()
+    execution.import_jupyter()
+    source = _notebook(tmp_path / "tcp.ipynb", "svar = 6 * 7\nprint(svar)")
+    execution.execute_notebook(source, tmp_path / "ut.ipynb", {"period": "2022-03"}, 60)
+    done = nbformat.read(tmp_path / "ut.ipynb", as_version=4)
+    assert done.cells[-1].outputs[0].text == "42\n"
+
+
+def test_windows_paths_reach_the_notebook_as_the_same_text():
+    import ast
+
+    from papermill.translators import translate_parameters
+
+    workbook = ONEDRIVE + r"\data\raw\2022-03\KS delårsrapport 1 2022.xlsx"
+    output = ONEDRIVE + "\\" + "Kommunstyrelsens delårsrapporter och årsredovisningar " * 3
+    assert len(output) > 200
+    cell = translate_parameters(
+        execution.KERNEL_NAME, "python", {"workbook": workbook, "output_dir": output}
+    )
+    values = {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(cell).body}
+    assert values == {"workbook": workbook, "output_dir": output}
+
+
+def test_the_lab_command_keeps_a_onedrive_path_one_argument(monkeypatch):
+    import subprocess
+    from pathlib import PureWindowsPath
+
+    from klk_analysis import paths
+
+    monkeypatch.setattr(paths, "NOTEBOOKS", PureWindowsPath(ONEDRIVE) / "notebooks")
+    command = execution.lab_command()
+    assert command[3] == "--ServerApp.root_dir=" + ONEDRIVE + r"\notebooks"
+    # As Windows' CreateProcess receives it: quoted once, because of the spaces.
+    assert subprocess.list2cmdline(command[2:]) == (
+        f'jupyterlab "--ServerApp.root_dir={ONEDRIVE}\\notebooks"'
+    )

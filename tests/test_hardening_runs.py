@@ -107,7 +107,10 @@ def _kill_when(command: list[str], ready) -> None:
     while not ready() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
+        if os.name == "posix":
+            os.killpg(process.pid, signal.SIGKILL)  # the run and its kernels
+        else:  # Windows has no process groups to signal; taskkill ends the whole tree
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], check=False)
     process.wait()
 
 
@@ -186,7 +189,10 @@ def test_full_disk_or_read_only_folder_gives_a_clear_message(
     assert _tree(out) == before
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0,
+    reason="POSIX modes only; root writes into read-only folders",
+)
 def test_a_really_read_only_output_folder(tmp_path, capsys):
     outputs = tmp_path / "outputs"
     outputs.mkdir()
@@ -196,6 +202,28 @@ def test_a_really_read_only_output_folder(tmp_path, capsys):
     finally:
         outputs.chmod(0o755)
     assert "skrivskyddad" in capsys.readouterr().err
+
+
+def test_a_report_file_open_in_excel_ends_the_run_with_exit_3_and_the_report_intact(
+    period_run, tmp_path, monkeypatch, capsys
+):
+    from tests.windows import excel_opens
+
+    out = tmp_path / "outputs" / "2022-03"
+    shutil.copytree(period_run.out_dir, out)
+    before = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    locked = out / "tabeller" / "driftredovisning.xlsx"
+    # Last period's table open in Excel: Windows refuses to rename the folder that holds it.
+    excel_opens(monkeypatch, locked)
+    code = main(["run", "2022-03", "--out", str(out), "--processed", str(tmp_path / "p")])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert err == (
+        f"klk: {locked} är öppen i ett annat program, så {out} kan inte ersättas. "
+        f"Stäng driftredovisning.xlsx i Excel och kör igen. {out} är orörd.\n"
+    )
+    assert {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
+    assert [p.name for p in (tmp_path / "outputs").iterdir() if p.is_dir()] == ["2022-03"]
 
 
 # --- 5. data/raw is never written ----------------------------------------------------------------

@@ -5,6 +5,7 @@ import pytest
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.loading import board_genitive, load_workbook, normalise_label, tidy
 from klk_analysis.periods import Period
+from klk_analysis.validation import reconcile
 from tests.badbooks import entities_past_prologue
 from tests.workbooks import (
     DR_HEADER,
@@ -127,7 +128,7 @@ def test_december_period_and_tkr_converted(tmp_path):
         "Avvikelse årsprognos december",
     ]
     rr = [
-        ["Intäkter", 5000, 4000, 1000, 5000, 1000],
+        ["Kommunbidrag", 5000, 4000, 1000, 5000, 1000],
         ["Summa årets resultat", 5000, 4000, 1000, 5000, 1000],
     ]
     dr = [["Enhet A", 1000, -4000, 1000], ["Summa Tekniska nämnden", 1000, -4000, 1000]]
@@ -194,6 +195,8 @@ def test_genitive_by_swedish_rules(board, genitive):
 def test_tidy_is_long_with_measure_year_month():
     t = tidy(load_workbook(SHIPPED))
     assert len(t) == 8 * 6 + 9 * 4
+    # with the computed columns: årsbudget (RR) and årsprognos (DR)
+    assert tidy(load_workbook(SHIPPED), derived=True)["derived"].sum() == 8 + 9
     row = t[(t["label"] == "Personalkostnader") & (t["measure"] == "budget")].iloc[0]
     assert (row["year"], row["month"], row["amount_mnkr"], row["cell"]) == (2022, 3, -32.0, "D7")
     ram = t[(t["table"] == "driftredovisning") & (t["measure"] == "arsbudget")]
@@ -226,12 +229,18 @@ def test_a_folder_is_named_as_a_folder_not_a_missing_file(tmp_path):
     assert "finns inte" not in message
 
 
-def test_an_empty_amount_cell_is_called_an_empty_cell(tmp_path):
+def test_an_empty_amount_cell_reads_as_zero_and_the_sum_catches_a_missing_figure(tmp_path):
+    # Exports leave zeros blank; a blank where a figure is really missing shows in the sums.
     rows = [list(r) for r in RR_ROWS]
-    rows[3][3] = None
-    message = _error(source_workbook(tmp_path / "a.xlsx", rr_rows=rows))
-    assert "blad 'Resultaträkning', cell D7: hittade en tom cell, förväntade ett belopp" in message
-    assert "None" not in message
+    rows[3][3] = None  # Personalkostnader, Budget Mar 2022 (−32,0 printed)
+    wb = load_workbook(source_workbook(tmp_path / "a.xlsx", rr_rows=rows))
+    assert wb.resultatrakning.rows["budget_2022"].iloc[3] == 0.0
+    (note,) = [f for f in wb.notes if f.check == "tomma_celler"]
+    assert note.severity == "info" and note.cell == "D7"
+    assert "1 tomma beloppsceller" in note.message and "(D7)" in note.message
+    errors = [f for f in reconcile(wb) if f.severity == "error"]
+    # Summa KOSTNADER budget: printed −127,8; rows −1,5 − 94,3 + 0 = −95,8
+    assert any(f.cell == "D10" and f.computed == pytest.approx(-95.8) for f in errors)
 
 
 def test_a_zip_without_a_workbook_part_is_explained_in_swedish(tmp_path):
@@ -256,7 +265,7 @@ def test_missing_sheet_names_the_sheets_found(tmp_path):
         tmp_path / "a.xlsx", {"Resultaträkning": sheet("RR", RR_HEADER, RR_ROWS), "Blad1": [["x"]]}
     )
     message = _error(path)
-    assert "'Driftredovisning' saknas" in message
+    assert "hittade ingen driftredovisning" in message
     assert "'Blad1'" in message
 
 

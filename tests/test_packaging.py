@@ -27,3 +27,20 @@ def test_ci_runs_the_readmes_test_command():
     commands = re.findall(r"```bash\n(.+?)\n```", readme)
     test_command = next(c for c in commands if "pytest" in c)
     assert test_command in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_windows_commands_are_the_linux_ones_translated():
+    readme = (ROOT / "README.md").read_text()
+    linux = [c for c in re.findall(r"```bash\n(.+?)\n```", readme) if c.startswith("python3")]
+    windows = re.findall(r"```powershell\n(.+?)\n```", readme, flags=re.DOTALL)
+    assert len(linux) == 2
+
+    def translated(command: str) -> str:
+        # One line per step (PowerShell 5.1 has no &&); py picks the version, Scripts for bin.
+        steps = command.split(" && ")
+        return "\n".join(
+            s.replace("python3 ", "py -3.11 ", 1).replace(".venv/bin/", ".venv\\Scripts\\")
+            for s in steps
+        )
+
+    assert [translated(c) for c in linux] == windows[:2]

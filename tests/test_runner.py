@@ -142,7 +142,18 @@ def test_periods_and_workbooks_are_found_under_raw(tmp_path):
     assert runner.raw_periods(tmp_path) == ["2021-12", "2022-03"]
     assert runner.latest_period(tmp_path) == "2022-03"
     (tmp_path / "2022-03" / "a.xlsx").write_bytes(b"")
-    (tmp_path / "2022-03" / "~$a.xlsx").write_bytes(b"")
+    # Beside a workbook open in Excel: Excel's owner file (~$), its save-in-progress files
+    # (8 hex digits, ~WRL….tmp), LibreOffice's lock, OneDrive's download and a hidden copy.
+    for temporary in (
+        "~$a.xlsx",
+        "3A5F1B20",
+        "~WRL0001.tmp",
+        ".~lock.a.xlsx#",
+        "a.xlsx.~tmp",
+        ".a.xlsx",
+        "desktop.ini",
+    ):
+        (tmp_path / "2022-03" / temporary).write_bytes(b"")
     assert runner.find_workbook(tmp_path, "2022-03").name == "a.xlsx"
     (tmp_path / "2022-03" / "b.xlsx").write_bytes(b"")
     with pytest.raises(UnusableInputError, match=r"hittade 2 arbetsböcker \(a.xlsx, b.xlsx\)"):
@@ -229,6 +240,7 @@ def test_scheduled_command_line_runs_as_cron_would(tmp_path):
             "PATH": "/usr/bin:/bin",
             "HOME": os.environ.get("HOME", str(tmp_path)),
             "SHELL": "/bin/sh",
+            "PYTHONIOENCODING": "ascii",  # a console without å: the log is UTF-8 all the same
         },
         start_new_session=True,
         timeout=300,
@@ -239,6 +251,7 @@ def test_scheduled_command_line_runs_as_cron_would(tmp_path):
     assert len(logs) == 1
     log = logs[0].read_text(encoding="utf-8")
     assert "OK klar" in log and str(logs[0]) in done.stdout
+    assert f"klk scheduled: period 2022-03 från {tmp_path / 'raw'}" in log
     assert (tmp_path / "out" / "2022-03" / "kommunstyrelsen" / "rapport.html").exists()
     assert (tmp_path / "out" / "2022-03" / "sammanstallning.html").exists()
     assert list(elsewhere.iterdir()) == []
@@ -312,3 +325,74 @@ def test_timeout_is_one_swedish_sentence_and_the_earlier_report_stays(period_run
         assert english not in done.stderr + done.stdout
     assert _snapshot(outputs / "2022-03") == before
     assert not (outputs / "2022-3").exists()
+
+
+# --- Windows: no fork, long OneDrive paths --------------------------------------------------------
+
+
+def _shipped_as(period_folder: Path, month: str, month_sv: str) -> Path:
+    """Copy the shipped workbook into a period folder with its column headers for another month."""
+    import openpyxl
+
+    period_folder.mkdir(parents=True)
+    book = openpyxl.load_workbook(SHIPPED)
+    for sheet in (book["Resultaträkning"], book["Driftredovisning"]):
+        for cell in sheet[3]:  # the header row
+            if isinstance(cell.value, str):
+                cell.value = cell.value.replace("Mar", month).replace("mars", month_sv)
+    target = period_folder / SHIPPED.name.replace("1_2022", f"{period_folder.name}")
+    book.save(target)
+    return target
+
+
+def test_a_batch_runs_with_spawn_as_on_windows(tmp_path, monkeypatch, capsys):
+    import multiprocessing
+
+    raw = tmp_path / "raw"
+    (raw / "2022-03").mkdir(parents=True)
+    shutil.copy(SHIPPED, raw / "2022-03" / SHIPPED.name)
+    _shipped_as(raw / "2022-04", "Apr", "april")
+    # Windows offers no fork: the runner must choose spawn, and every worker start from scratch.
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    methods = []
+    get_context = multiprocessing.get_context
+
+    def recording(method=None):
+        methods.append(method)
+        return get_context(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", recording)
+    argv = ["run", "2022-03", "2022-04", "--raw", str(raw), "--outputs", str(tmp_path / "out")]
+    code = main([*argv, "--processed", str(tmp_path / "processed"), "--jobs", "2"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert methods == ["spawn"]
+    assert "2 av 2 perioder klara." in out
+    for period in ("2022-03", "2022-04"):
+        manifest = json.loads((tmp_path / "out" / period / "manifest.json").read_text("utf-8"))
+        assert manifest["period"] == period
+        assert (tmp_path / "out" / period / "rapport.html").exists()
+
+
+def test_a_path_too_long_for_windows_is_said_so():
+    from pathlib import PureWindowsPath
+
+    long = (
+        PureWindowsPath(r"C:\Users\ekonom\OneDrive - Eskilstuna kommun\Ekonomi\Delår 2")
+        / " ".join(["Kommunstyrelsens delårsrapporter och årsredovisningar"] * 4)
+        / "outputs"
+        / ".2022-03-k3j4h5g6"
+        / "tabeller"
+        / "driftredovisning.xlsx"
+    )
+    # C:\Users\ekonom\OneDrive - Eskilstuna kommun\Ekonomi\Delår 2 is 2+6+7+29+8+8 = 60;
+    # the folder 4 × 53 + 3 = 215; then \outputs, \.2022-03-k3j4h5g6, \tabeller and the file.
+    assert len(str(long)) == 60 + 1 + 215 + 1 + 7 + 1 + 17 + 1 + 8 + 1 + 21 == 333
+    error = FileNotFoundError(2, "The system cannot find the path specified", str(long))
+    assert runner.write_problem(error, long.parents[2], windows=True) == (
+        f"kunde inte skriva eller läsa {long}: sökvägen är 333 tecken lång och Windows "
+        "tillåter 260; lägg projektet eller --out i en mapp med kortare sökväg "
+        "(till exempel C:\\klk)."
+    )
+    # The same error on a short path, or off Windows, is told as before.
+    assert "260" not in runner.write_problem(error, long.parents[2], windows=False)

@@ -113,3 +113,50 @@ def test_a_text_files_first_line_is_shown_without_python_escapes(tmp_path):
         screen_workbook_file(path)
     assert "första raden är 'Konto Utfall'" in str(caught.value)
     assert "\\" not in str(caught.value)
+
+
+# OneDrive's Files On-Demand: a workbook kept only online, whose content Windows could not fetch
+# (the OneDrive client stopped, no network). Python reports the Cloud Files errors as EINVAL.
+@pytest.mark.parametrize(
+    "error",
+    [
+        OSError(errno.EINVAL, "Invalid argument"),
+        OSError(errno.EIO, "The cloud file provider is not running"),
+    ],
+    ids=["einval", "cloud-file-provider"],
+)
+def test_a_onedrive_file_kept_only_online_gets_a_clear_message(tmp_path, monkeypatch, error):
+    path = source(tmp_path)
+
+    def fetch_fails(*_args, **_kwargs):
+        raise error
+
+    monkeypatch.setattr(Path, "open", fetch_fails)
+    with pytest.raises(UnusableInputError) as caught:
+        screen_workbook_file(path)
+    assert str(caught.value) == (
+        f"{path}: filen kan inte läsas: den finns kanske bara online i OneDrive och kunde inte "
+        "hämtas. Högerklicka på filen (eller mappen) i Utforskaren och välj Alltid behåll på "
+        "den här enheten, vänta tills OneDrive har hämtat den och kör igen."
+    )
+
+
+def test_access_denied_in_a_onedrive_folder_mentions_both_causes(tmp_path, monkeypatch, capsys):
+    from klk_analysis.cli import main
+
+    folder = tmp_path / "OneDrive - Eskilstuna kommun" / "Ekonomi" / "Delår 2"
+    folder.mkdir(parents=True)
+    path = source(folder)
+
+    def refuse(*_args, **_kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(Path, "open", refuse)
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"klk: {path}: filen kan inte läsas: behörighet att läsa den saknas, eller den finns "
+        "kanske bara online i OneDrive"
+    )
+    assert "Alltid behåll på den här enheten" in err
+    assert "Traceback" not in err and "Permission" not in err

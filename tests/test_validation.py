@@ -133,11 +133,9 @@ def test_tolerance_is_a_parameter():
 
 
 def test_sum_parts_sections_and_result():
-    import pandas as pd
-
-    rows = pd.DataFrame({"kind": ["line", "line", "sum", "line", "sum", "result"]})
-    assert sum_parts(rows) == {2: [0, 1], 4: [3], 5: [2, 4]}
-    assert sum_parts(pd.DataFrame({"kind": ["line", "line", "sum"]})) == {2: [0, 1]}
+    # Summa INTÄKTER = rows 0–1, Summa KOSTNADER = rows 3–5, the result = the two sums
+    rr = load_workbook(SHIPPED).resultatrakning
+    assert sum_parts(rr) == {2: [0, 1], 6: [3, 4, 5], 7: [2, 6]}
 
 
 def _thousandfold(rows):

@@ -112,3 +112,47 @@ def select(boards: list[BoardInput], wanted: str | None, folder: Path) -> list[B
             "Ange nämndens namn (valfria versaler), dess mapp eller arbetsbokens filnamn."
         )
     return chosen
+
+
+def report_folder(period_dir: Path, wanted: str | None = None) -> Path:
+    """Return the finished report folder of one board in outputs/PERIOD/ for `klk mail`/`word`.
+
+    wanted names the board as `--board` does for a run (any case, or its folder's name); it may
+    be left out when the period has one board's report. A folder that is itself a finished
+    report (made with `klk run --out DIR`) is returned as it is.
+    """
+    import json
+
+    from klk_analysis.delivery import CONTENT_FILE
+
+    period_dir = Path(period_dir)
+    if (period_dir / CONTENT_FILE).is_file() or not period_dir.is_dir():
+        return period_dir  # delivery says what is missing
+    reports = {}
+    for folder in sorted(p for p in period_dir.iterdir() if (p / CONTENT_FILE).is_file()):
+        try:
+            board = json.loads((folder / CONTENT_FILE).read_text(encoding="utf-8"))["board"]
+        except (ValueError, KeyError, TypeError, OSError):
+            board = folder.name
+        reports[folder] = str(board)
+    if wanted:
+        key = wanted.strip().casefold()
+        chosen = [
+            f
+            for f, board in reports.items()
+            if key in (f.name, board.casefold()) or board_slug(wanted) == f.name
+        ]
+        if chosen:
+            return chosen[0]
+    elif len(reports) == 1:
+        return next(iter(reports))
+    if not reports:
+        raise UnusableInputError(
+            f"{period_dir}: ingen färdig nämndsrapport i mappen. Kör först klk run för perioden."
+        )
+    names = ", ".join(f"{board} ({f.name})" for f, board in reports.items())
+    asked = f"ingen nämnd heter \u201d{wanted}\u201d" if wanted else "flera nämnders rapporter"
+    raise UnusableInputError(
+        f"{period_dir}: {asked}. Rapporterna i mappen: {names}. "
+        "Välj en med --board NÄMND (namnet i valfria versaler eller mappens namn)."
+    )

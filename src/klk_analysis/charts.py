@@ -151,8 +151,8 @@ def _units(workbook: Workbook, measure: str) -> tuple[pd.DataFrame, str, float |
     column = dr.column(measure, workbook.period.year)
     lines = dr.rows[dr.rows["kind"] == "line"]
     ranked = lines.sort_values(column.id, ascending=False, kind="stable")
-    totals = dr.rows[dr.rows["kind"] != "line"]
-    total = float(totals[column.id].iloc[-1]) if len(totals) else None
+    position = dr.total()
+    total = None if position is None else float(dr.rows[column.id].iloc[position])
     return ranked, column.id, total
 
 
@@ -183,9 +183,11 @@ def unit_budget_deviation(workbook: Workbook) -> Chart:
     )
 
 
-def unit_forecast_deviation(workbook: Workbook) -> Chart:
-    """Chart the forecast deviation per unit (forecast minus annual budget), sorted."""
+def unit_forecast_deviation(workbook: Workbook) -> Chart | None:
+    """Chart the forecast deviation per unit (forecast minus annual budget), sorted, or None."""
     year = workbook.period.year
+    if workbook.driftredovisning.column("avvikelse_arsprognos", year) is None:
+        return None  # a year-end workbook has no forecasts
     words = {
         "title": f"Prognosavvikelse per enhet, helår {year}, prognos i "
         f"{workbook.period.month_name} (mnkr)",

@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from klk_analysis import paths
+from klk_analysis import console, paths, readout, vocabulary
 from klk_analysis.errors import KlkError, UnusableInputError
 from klk_analysis.loading import load_workbook
 from klk_analysis.organisation import load_organisation
@@ -18,7 +18,7 @@ from klk_analysis.periods import Period
 from klk_analysis.validation import DEFAULT_TOLERANCE, Finding, count_by_severity, reconcile
 
 LABELS_SV = {"error": "FEL", "warning": "VARNING", "info": "INFO"}
-COMMANDS_SV = "check, run, scheduled, demo eller lab"
+COMMANDS_SV = "check, run, scheduled, demo, mail, word eller lab"
 # What a shell reports for a command that a closed pipe stopped (128 + SIGPIPE).
 EXIT_BROKEN_PIPE = 141
 
@@ -121,8 +121,18 @@ def unusable_finding(exc: KlkError) -> dict:
 
 
 def _dump(data: dict) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    print()
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if not console.encodes_losslessly(text, sys.stdout):
+        # A console without å or − gets \u escapes: JSON is read by programs, which need it exact.
+        text = json.dumps(data, ensure_ascii=True, indent=2)
+    print(text)
+
+
+def use_vocabulary(path: str | None) -> None:
+    """Use the user's vocabulary file here and in the notebooks' kernels (they inherit it)."""
+    if path:
+        vocabulary.load(path)  # refuse a missing or broken file before anything runs
+        os.environ[vocabulary.ENVIRONMENT] = str(paths.resolve(path))
 
 
 def _check(args) -> int:
@@ -130,6 +140,7 @@ def _check(args) -> int:
 
     try:
         refuse_folder(args.workbook)
+        use_vocabulary(args.vocabulary)
         workbook = load_workbook(args.workbook, board=args.board)
         load_organisation(workbook.path)  # the optional organisation sheets must be usable too
     except KlkError as exc:
@@ -147,9 +158,13 @@ def _check(args) -> int:
     findings = reconcile(workbook, tolerance=args.tolerance)
     counts = count_by_severity(findings)
     code = 1 if counts["error"] else 0
+    if args.visa and not args.json:
+        print(readout.describe_text(workbook))
+        print()
     if args.json:
         _dump(
             {
+                **({"läsning": readout.describe(workbook)} if args.visa else {}),
                 "file": str(workbook.path),
                 "usable": True,
                 "exit_code": code,
@@ -169,9 +184,13 @@ def _check(args) -> int:
             )
         for finding in findings:
             print(f"{LABELS_SV[finding.severity]}: {finding.message}")
+        rounding = sum(f.severity == "info" and f.computed is not None for f in findings)
+        others = counts["info"] - rounding
         print(
             f"{counts['error']} fel, {counts['warning']} varningar, "
-            f"{counts['info']} avrundningsdifferenser."
+            f"{rounding} avrundningsdifferenser"
+            + (f", {others} {'notering' if others == 1 else 'noteringar'}" if others else "")
+            + "."
         )
     return code
 
@@ -190,6 +209,7 @@ def _run_options(args) -> dict:
 def _run(args) -> int:
     from klk_analysis import runner
 
+    use_vocabulary(args.vocabulary)
     if args.all or args.current:
         if args.periods:
             raise UnusableInputError("ange perioder, --all eller --current, inte flera av dem.")
@@ -239,7 +259,8 @@ def _scheduled(args) -> int:
 
     options = _run_options(args)
     options.pop("raw"), options.pop("outputs")
-    code, log = runner.scheduled(args.raw, args.outputs, args.logs, **options)
+    after = _sender(args.config) if args.send else None  # a broken [mail] stops before the run
+    code, log = runner.scheduled(args.raw, args.outputs, args.logs, after=after, **options)
     print(f"klk scheduled: {'klar' if code == 0 else f'fel (kod {code})'}, logg: {log}")
     return code
 
@@ -254,6 +275,73 @@ def _demo(args) -> int:
     return 0
 
 
+# --- delivery: klk mail and klk word from a finished output folder --------------------------
+
+
+def _sender(config_file: Path | None):
+    from klk_analysis import config, mail
+
+    settings = config.mail_settings(config.load_config(config_file))
+    return lambda result: mail.send_run(result, settings)
+
+
+def _mail(args) -> int:
+    from klk_analysis import config, delivery, mail
+
+    loaded = config.load_config(args.config)
+    settings = config.mail_settings(loaded) if args.send or "mail" in loaded else None
+    path = mail.write_eml(delivery.read_content(_report_folder(args)), settings)
+    print(f"klk: skrev {path}")
+    if args.send:
+        mail.send_eml(path, settings)
+        print(f"klk: skickade {path.name} till {', '.join(settings.recipients)}")
+    return 0
+
+
+def _word(args) -> int:
+    from klk_analysis import config, word
+
+    folder = _report_folder(args)
+    loaded = config.load_config(args.config)
+    print(f"klk: skrev {word.write_docx(folder, args.mall, args.tabellstil, loaded)}")
+    return 0
+
+
+def _report_folder(args) -> Path:
+    """Return the board's finished folder that `klk mail` and `klk word` read (--out, --board)."""
+    from klk_analysis.boards import report_folder
+
+    return args.out or report_folder(args.outputs / args.period, args.board)
+
+
+def _add_delivery_parsers(sub) -> None:
+    mail = sub.add_parser("mail", help="gör rapporten till e-post (rapport.eml), skicka med --send")
+    word = sub.add_parser("word", help="gör rapporten till Word (rapport.docx)")
+    for parser in (mail, word):
+        parser.add_argument("period", type=period_text, metavar="PERIOD", help="period som 2022-03")
+        parser.add_argument(
+            "--out", metavar="MAPP", type=Path, help="rapportmappen (outputs/PERIOD/NÄMND)"
+        )
+        parser.add_argument(
+            "--board",
+            metavar="NÄMND",
+            help="nämnden när perioden har flera nämnders rapporter (namnet eller mappens namn)",
+        )
+        parser.add_argument(
+            "--outputs",
+            metavar="MAPP",
+            type=Path,
+            default=paths.OUTPUTS,
+            help="mappen för rapporterna (outputs)",
+        )
+        parser.add_argument("--config", metavar="FIL", type=Path, help="konfigurationen (klk.toml)")
+    mail.add_argument("--send", action="store_true", help="skicka brevet enligt [mail] i klk.toml")
+    mail.set_defaults(handler=_mail)
+    word.add_argument("--mall", metavar="FIL", type=Path, help="kommunens Word-mall (.docx)")
+    word.add_argument("--tabellstil", metavar="NAMN", help="tabellstilen i mallen")
+    word.set_defaults(handler=_word)
+
+
 def _lab(args) -> int:
     from klk_analysis import execution
 
@@ -262,8 +350,7 @@ def _lab(args) -> int:
     if args.dry_run:
         print(" ".join(command))
         return 0
-    os.execv(command[0], command)  # JupyterLab takes over this process and its terminal
-    return 0
+    return execution.open_lab(command)
 
 
 def _add_reading_options(
@@ -271,6 +358,11 @@ def _add_reading_options(
     tolerance_help: str,
     board_help: str = "nämndens namn (annars från raden 'Summa <nämnd>')",
 ) -> None:
+    parser.add_argument(
+        "--vocabulary",
+        metavar="FIL",
+        help="en egen ordlista (TOML) utöver den inbyggda; standard: klk.toml i projektmappen",
+    )
     parser.add_argument("--board", metavar="NÄMND", help=board_help)
     parser.add_argument(
         "--tolerance",
@@ -310,6 +402,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="läs en arbetsbok och stäm av dess siffror")
     check.add_argument("workbook", metavar="FIL", help="arbetsboken (.xlsx)")
     check.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    check.add_argument(
+        "--visa",
+        action="store_true",
+        help="visa hur arbetsboken lästes: varje kolumn, enheten, nämnden och varje rad",
+    )
+
     _add_reading_options(
         check, "största avrundningsdifferens i mnkr som bara noteras (standard 0,2)"
     )
@@ -346,7 +444,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--logs", metavar="MAPP", type=Path, help="mappen för loggar (outputs/logs)"
     )
     _add_run_options(scheduled)
+    scheduled.add_argument(
+        "--send", action="store_true", help="skicka brevet efter en lyckad körning"
+    )
+    scheduled.add_argument("--config", metavar="FIL", type=Path, help="konfigurationen (klk.toml)")
     scheduled.set_defaults(handler=_scheduled)
+    _add_delivery_parsers(sub)
 
     demo = sub.add_parser("demo", help="skriv en påhittad kommuns arbetsböcker (data/exempel)")
     demo.add_argument("folder", nargs="?", metavar="MAPP", type=Path, help="mappen (data/exempel)")
@@ -361,6 +464,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code: 0 fine, 1 inconsistent, 2 unusable."""
+    console.use_plain_fallbacks()  # a cp1252 or ASCII console gets - for −, never an exception
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

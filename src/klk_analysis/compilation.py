@@ -15,7 +15,7 @@ import pandas as pd
 
 from klk_analysis.errors import RunFailedError
 from klk_analysis.formatting import XLSX_NUMBER_FORMAT, mnkr, rounded
-from klk_analysis.loading import Workbook
+from klk_analysis.loading import Workbook, ram_row
 from klk_analysis.periods import Period
 
 HTML_FILE = "sammanstallning.html"
@@ -44,12 +44,13 @@ STATUS_OK = "ok"
 
 def key_amounts(workbook: Workbook) -> dict:
     """Return the resultaträkning cells the compilation needs: row label, header, amount."""
-    from klk_analysis.narrative import result_and_ram_rows
-
     rr = workbook.resultatrakning
-    positions = dict(zip(ROWS, result_and_ram_rows(workbook), strict=True))
+    # The check requires both rows before a report is made; a missing one leaves its figures NaN.
+    positions = dict(zip(ROWS, (rr.total(), ram_row(rr)), strict=True))
     amounts = []
     for row, pos in positions.items():
+        if pos is None:
+            continue
         for measure in MEASURES:
             column = rr.column(measure, workbook.period.year)
             if column is not None:

@@ -74,6 +74,12 @@ class InconsistentDataError(KlkError):
     exit_code = 1
 
 
+class FileInUseError(KlkError):
+    """An output file is open in another program (Excel, on Windows), so it cannot be replaced."""
+
+    exit_code = 3
+
+
 class RunFailedError(KlkError):
     """A notebook of a period run failed or timed out; the data themselves passed the checks."""
 

@@ -5,6 +5,7 @@ import json
 import logging
 import math
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -15,6 +16,8 @@ from klk_analysis.errors import KlkError, RunFailedError, UnusableInputError
 
 KERNEL_NAME = "klk-analysis"
 KERNEL_DISPLAY_NAME = "Python (klk-analysis)"
+# Local sockets between this process and its kernels exist on POSIX only; Windows uses TCP.
+IPC_TRANSPORT = os.name == "posix"
 
 
 def ensure_kernel() -> Path:
@@ -88,8 +91,8 @@ def _kernel_config():
 
     from traitlets.config import Config
 
-    if os.name != "posix":
-        return Config()
+    if not IPC_TRANSPORT:
+        return Config()  # TCP on 127.0.0.1, the kernel's default
     # Local sockets instead of TCP ports on a shared machine (ipykernel warns about plain TCP).
     # An absolute, unique prefix: the kernel runs in notebooks/, this process elsewhere.
     prefix = Path(tempfile.gettempdir()) / f"klk-{uuid.uuid4().hex[:12]}"
@@ -227,3 +230,12 @@ def describe_failure(name: str, exc: BaseException) -> tuple[int, str]:
 def lab_command() -> list[str]:
     """Return the command that opens JupyterLab on notebooks/ with this environment's Python."""
     return [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={paths.NOTEBOOKS}"]
+
+
+def open_lab(command: list[str], replace: bool = os.name == "posix") -> int:
+    """Start JupyterLab and return its exit code; on POSIX it takes over this process instead."""
+    if replace:
+        os.execv(command[0], command)  # JupyterLab takes over this process and its terminal
+    # Windows' exec starts a new process and ends this one, so PowerShell would print its
+    # prompt while JupyterLab still writes to the window: wait for it as a child instead.
+    return subprocess.call(command)

@@ -13,11 +13,13 @@ import pandas as pd
 from klk_analysis.errors import UnusableInputError, cell_error
 from klk_analysis.loading import (
     HEADER_SEARCH_ROWS,
-    _unit_scale,
     cell_amount,
     find_sheet,
     normalise_label,
     open_workbook,
+)
+from klk_analysis.loading import (
+    unit_scale as _unit_scale,
 )
 from klk_analysis.periods import month_number
 

@@ -1,5 +1,13 @@
-"""Reading the resultaträkning and the driftredovisning from a workbook as it really arrives."""
+"""Reading the resultaträkning and the driftredovisning from a workbook as it really arrives.
 
+Workbooks come from many finance systems and many economists' hands: other header words,
+headers over two rows, the unit in a title, a unit row or the header cell, groups of units with
+subtotals, a code column beside the names, blank cells for zero, both tables on one sheet. The
+words come from the vocabulary (vocabulary.toml plus the user's klk.toml); the structure of a
+table comes from structure.py. Amounts are converted to mnkr once, here.
+"""
+
+import dataclasses
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -11,34 +19,56 @@ from defusedxml import DefusedXmlException
 from openpyxl.utils import get_column_letter
 
 from klk_analysis.errors import Described, UnusableInputError, cell_error
+from klk_analysis.findings import Finding
 from klk_analysis.numbers import AmountError, parse_amount
-from klk_analysis.periods import ColumnHeader, Period, parse_header
+from klk_analysis.periods import (
+    BARE_BUDGET,
+    FULL_YEAR_MEASURES,
+    MEASURE_NAMES_SV,
+    ColumnHeader,
+    Period,
+    cell_text,
+    parse_header,
+    period_words,
+)
 from klk_analysis.screening import screen_workbook_file
+from klk_analysis.structure import Row, find_structure
+from klk_analysis.vocabulary import Vocabulary, normalise
+from klk_analysis.vocabulary import load as load_vocabulary
 
 HEADER_SEARCH_ROWS = 30
-# Measures that describe the whole year; the others run from January to the period's month.
-FULL_YEAR_MEASURES = ("arsbudget", "arsprognos", "avvikelse_arsprognos")
-
-TABLES = {
-    "resultatrakning": {
-        "sheet": "Resultaträkning",
-        "required": ("utfall", "budget", "budgetavvikelse", "arsprognos", "avvikelse_arsprognos"),
-    },
-    "driftredovisning": {
-        "sheet": "Driftredovisning",
-        "required": ("budgetavvikelse", "arsbudget", "avvikelse_arsprognos"),
-    },
+# Rows scanned for further tables below the first (both tables on one sheet).
+TABLE_SEARCH_ROWS = 2000
+UNIT_FACTORS = {"mnkr": 1.0, "tkr": 0.001, "kr": 0.000001}
+UNIT_NAMES_SV = {"mnkr": "mnkr", "tkr": "tkr", "kr": "kronor"}
+TO_DATE_MEASURES = ("utfall", "budget", "budgetavvikelse")
+TABLE_NAMES = ("resultatrakning", "driftredovisning")
+# The resultaträkning's result row is kind 'result'; the driftredovisning's grand total 'total'.
+TOTAL_KINDS = ("result", "total")
+TABLE_TITLES_SV = {"resultatrakning": "Resultaträkning", "driftredovisning": "Driftredovisning"}
+# What each table needs; a column that can be computed from others is computed (derived).
+REQUIRED = {
+    "resultatrakning": (
+        "utfall",
+        "budget",
+        "budgetavvikelse",
+        "arsprognos",
+        "avvikelse_arsprognos",
+    ),
+    "driftredovisning": ("budgetavvikelse", "avvikelse_arsprognos"),
 }
-_UNIT_SCALES = (
-    (re.compile(r"\b(tkr|tusen(?:tals)? kronor)\b"), 0.001),
-    (re.compile(r"\b(mnkr|mkr|msek|miljoner kronor)\b"), 1.0),
-)
+# Forecast columns are not part of a year-end (December) workbook.
+FORECAST_MEASURES = ("arsprognos", "avvikelse_arsprognos")
 _FOLD = str.maketrans("åäöéÅÄÖÉ", "aaoeaaoe")
 
 
 @dataclass(frozen=True)
 class Column:
-    """One measure column of a table: its header as printed and what it means."""
+    """One measure column of a table: its header as printed and what it means.
+
+    A derived column is computed from printed ones (budgetavvikelse = utfall − budget when the
+    workbook does not print it); it has no letter and is never reconciled.
+    """
 
     id: str
     header: str
@@ -46,11 +76,17 @@ class Column:
     year: int
     month: int
     letter: str
+    derived: bool = False
 
 
 @dataclass(frozen=True)
 class Table:
-    """One table as printed: its rows in order, with one numeric column per measure column."""
+    """One table as printed: its rows in order, with one numeric column per measure column.
+
+    `rows` has label, key, kind ('line', 'sum', 'result', 'varav'), group, code, excel_row and
+    one column of mnkr per measure column. `parts` maps a sum's position to its parts'
+    positions. `headings` holds group headings (Excel row, label), which have no figures.
+    """
 
     name: str
     sheet: str
@@ -59,11 +95,29 @@ class Table:
     rows: pd.DataFrame
     period: Period
     unit_scale: float = 1.0
+    unit: str = "mnkr"
+    unit_source: str = ""
+    parts: dict = field(default_factory=dict)
+    headings: tuple[tuple[int, str], ...] = ()
+    header_rows: tuple[int, ...] = ()
+    code_header: str = ""
+    ignored: tuple[tuple[str, str, str], ...] = ()  # letter, header, why
+    derived: tuple[Column, ...] = ()
+
+    @property
+    def all_columns(self) -> tuple[Column, ...]:
+        """The printed columns and those computed from them."""
+        return self.columns + self.derived
 
     def column(self, measure: str, year: int | None = None) -> Column | None:
         """Return the column of a measure (the latest year unless one is given), or None."""
-        found = [c for c in self.columns if c.measure == measure and year in (None, c.year)]
+        found = [c for c in self.all_columns if c.measure == measure and year in (None, c.year)]
         return max(found, key=lambda c: c.year) if found else None
+
+    def total(self) -> int | None:
+        """Return the position of the table's result or grand total row, or None."""
+        found = self.rows.index[self.rows["kind"].isin(TOTAL_KINDS)]
+        return int(found[-1]) if len(found) else None
 
 
 @dataclass(frozen=True)
@@ -77,6 +131,10 @@ class Workbook:
     driftredovisning: Table
     skipped_rows: tuple[str, ...] = field(default=())
     has_macros: bool = False
+    notes: tuple[Finding, ...] = ()
+    board_source: str = ""
+    period_source: str = ""
+    vocabulary_files: tuple[Path, ...] = ()
 
 
 def normalise_label(text: str) -> str:
@@ -84,13 +142,51 @@ def normalise_label(text: str) -> str:
     return " ".join(text.lstrip("-\u2212\u2013\u2014•*· ").split()).casefold()
 
 
-def row_kind(key: str) -> str:
-    """Classify a row by its label: 'result', 'sum' or 'line'."""
-    if key.startswith("summa") or key.startswith("totalt") or key.startswith("total "):
-        return "result" if "resultat" in key else "sum"
-    if key in ("årets resultat", "resultat", "periodens resultat"):
+def _phrase_at_start(key: str, phrases) -> str | None:
+    for phrase in sorted(phrases, key=len, reverse=True):
+        if key == phrase or key.startswith(phrase + " "):
+            return phrase
+    return None
+
+
+def _phrase_at_end(key: str, phrases) -> str | None:
+    for phrase in sorted(phrases, key=len, reverse=True):
+        if key.endswith(" " + phrase):
+            return phrase
+    return None
+
+
+def row_role(label: str, vocabulary: Vocabulary | None = None) -> str:
+    """Classify a label by its words: 'result', 'sum', 'varav', 'ram', 'revenue' or 'line'."""
+    vocabulary = vocabulary or load_vocabulary()
+    key = normalise(label)
+    if _phrase_at_start(key, vocabulary.words("rows", "varav")):
+        return "varav"
+    without_sum = key
+    sum_word = _phrase_at_start(key, vocabulary.words("rows", "sum"))
+    if sum_word:
+        without_sum = key[len(sum_word) :].strip()
+    elif _phrase_at_end(key, vocabulary.words("rows", "sum")):
+        # an Excel pivot table writes "Förskola Summa"
+        sum_word = _phrase_at_end(key, vocabulary.words("rows", "sum"))
+        without_sum = key[: -len(sum_word)].strip()
+    if key in vocabulary.words("rows", "result") or without_sum in vocabulary.words(
+        "rows", "result"
+    ):
         return "result"
+    if sum_word or key in vocabulary.words("rows", "subtotal"):
+        return "sum"
+    if _phrase_at_start(key, vocabulary.words("rows", "ram")):
+        return "ram"
+    if key in vocabulary.words("rows", "revenue"):
+        return "revenue"
     return "line"
+
+
+def row_kind(key: str) -> str:
+    """Classify a row by its label: 'result', 'sum' or 'line' (structure refines this)."""
+    role = row_role(key)
+    return role if role in ("result", "sum") else "line"
 
 
 # An all-capitals word longer than this is a name typed in capitals, not an abbreviation.
@@ -174,127 +270,6 @@ def open_workbook(path: Path) -> openpyxl.Workbook:
     return _open(path)
 
 
-def find_sheet(book, path: Path, wanted: str, required: bool = True):
-    """Return the visible sheet whose name matches `wanted` (None if absent and not required)."""
-    target = wanted.casefold().translate(_FOLD)
-    visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
-    names = {ws: " ".join(ws.title.split()).casefold().translate(_FOLD) for ws in visible}
-    exact = [ws for ws in visible if names[ws] == target]
-    candidates = exact or [ws for ws in visible if names[ws].startswith(target)]
-    if len(candidates) == 1:
-        return candidates[0]
-    shown = ", ".join(repr(ws.title) for ws in book.worksheets) or "inga"
-    if candidates:
-        raise UnusableInputError(
-            f"{path}: flera blad kan vara {wanted!r}: "
-            + ", ".join(repr(ws.title) for ws in candidates)
-            + ". Förväntade exakt ett synligt blad med det namnet."
-        )
-    if not required:
-        return None
-    raise UnusableInputError(
-        f"{path}: bladet {wanted!r} saknas (bladen heter {shown}). "
-        f"Förväntade ett synligt blad som heter {wanted!r}."
-    )
-
-
-def _find_header_row(ws, path: Path) -> tuple[int, dict[int, ColumnHeader]]:
-    for row in ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS):
-        headers = {c.column: h for c in row if (h := parse_header(c.value)) is not None}
-        if len(headers) >= 2:
-            return row[0].row, headers
-    merged = [str(r) for r in ws.merged_cells.ranges if r.min_row <= HEADER_SEARCH_ROWS]
-    hint = (
-        f" Bladet har sammanslagna celler ({', '.join(merged[:3])}): rubriker delade på två rader "
-        "läses inte, skriv hela rubriken i varje kolumns cell på en rad."
-        if merged
-        else ""
-    )
-    raise UnusableInputError(
-        f"{path}, blad {ws.title!r}: hittade ingen rubrikrad bland de första "
-        f"{HEADER_SEARCH_ROWS} raderna. Förväntade en rad med kolumnrubriker som "
-        "'Utfall Mar 2022', 'Budget Mar 2022', 'Budgetavvikelse Mar 2022', 'Årsprognos mars'."
-        + hint
-    )
-
-
-def _refuse_merged_headers(ws, path: Path, header_row: int, headers: dict) -> None:
-    """A header merged over several columns leaves the others without one: say so, don't guess."""
-    for merged in ws.merged_cells.ranges:
-        spans_row = merged.min_row <= header_row <= merged.max_row
-        if spans_row and merged.min_col < merged.max_col and merged.min_col in headers:
-            ref = f"{get_column_letter(merged.min_col)}{header_row}"
-            raise UnusableInputError(
-                f"{path}, blad {ws.title!r}, cell {ref}: rubriken "
-                f"{ws.cell(header_row, merged.min_col).value!r} är sammanslagen över {merged}. "
-                "Förväntade en rubrik i varje kolumn; dela upp de sammanslagna cellerna "
-                "(Start > Sammanfoga och centrera > Dela upp celler)."
-            )
-
-
-def _unit_scale(ws, header_row: int) -> float:
-    for row in ws.iter_rows(min_row=1, max_row=header_row - 1, values_only=True):
-        for value in row:
-            if isinstance(value, str):
-                text = value.casefold()
-                for pattern, scale in _UNIT_SCALES:
-                    if pattern.search(text):
-                        return scale
-    return 1.0
-
-
-def _table_period(path: Path, ws, headers: dict[int, ColumnHeader], header_row: int) -> Period:
-    years = [h.year for h in headers.values() if h.year is not None]
-    if not years:
-        raise UnusableInputError(
-            f"{path}, blad {ws.title!r}, rad {header_row}: ingen kolumnrubrik anger ett år. "
-            "Förväntade till exempel 'Utfall Mar 2022' eller 'Budget 2022'."
-        )
-    year = max(years)
-    months = {h.month for h in headers.values() if h.month is not None and (h.year in (None, year))}
-    if len(months) != 1:
-        found = ", ".join(str(m) for m in sorted(months)) or "ingen"
-        raise UnusableInputError(
-            f"{path}, blad {ws.title!r}, rad {header_row}: kolumnrubrikerna anger månad {found} "
-            f"för {year}. Förväntade en och samma månad i rubriker som 'Utfall Mar {year}' "
-            "och 'Årsprognos mars'."
-        )
-    return Period(year, months.pop())
-
-
-def _columns(path, ws, headers, header_row, period) -> tuple[Column, ...]:
-    columns = []
-    for col, head in sorted(headers.items()):
-        year = head.year if head.year is not None else period.year
-        month = 12 if head.measure in FULL_YEAR_MEASURES else (head.month or period.month)
-        column_id = f"{head.measure}_{year}"
-        letter = get_column_letter(col)
-        if any(c.id == column_id for c in columns):
-            raise UnusableInputError(
-                f"{path}, blad {ws.title!r}, cell {letter}{header_row}: kolumnen "
-                f"{ws.cell(header_row, col).value!r} finns redan. Förväntade varje mått en gång."
-            )
-        columns.append(
-            Column(
-                column_id,
-                str(ws.cell(header_row, col).value).strip(),
-                head.measure,
-                year,
-                month,
-                letter,
-            )
-        )
-    return tuple(columns)
-
-
-def _label_column(ws, header_row: int, first_measure_col: int) -> tuple[int, str]:
-    for col in range(1, first_measure_col):
-        value = ws.cell(header_row, col).value
-        if isinstance(value, str) and value.strip():
-            return col, value.strip()
-    return max(first_measure_col - 1, 1), ""
-
-
 class _Formulas:
     """Opens the workbook a second time, only when needed, to tell formulas from empty cells."""
 
@@ -318,54 +293,536 @@ def cell_amount(path: Path, ws, cell, expected: str, value: object = None) -> fl
         ) from None
 
 
-def read_table(book, path: Path, name: str, formulas: _Formulas | None = None) -> Table:
-    """Read one of the two tables from an open workbook."""
-    spec = TABLES[name]
-    formulas = formulas or _Formulas(path)
-    ws = find_sheet(book, path, spec["sheet"])
-    header_row, headers = _find_header_row(ws, path)
-    _refuse_merged_headers(ws, path, header_row, headers)
-    period = _table_period(path, ws, headers, header_row)
-    columns = _columns(path, ws, headers, header_row, period)
-    present = {c.measure for c in columns}
-    missing = [m for m in spec["required"] if m not in present]
-    if missing:
+def _sheet_key(title: str) -> str:
+    return normalise(title)
+
+
+def _named_sheets(book, name: str, vocabulary: Vocabulary) -> list:
+    """Visible sheets whose name is one of the table's sheet words (or starts with one)."""
+    words = vocabulary.words("sheets", name)
+    visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
+    exact = [ws for ws in visible if _sheet_key(ws.title) in words]
+    if exact:
+        return exact
+    return [ws for ws in visible if _phrase_at_start(_sheet_key(ws.title), words)]
+
+
+def find_sheet(book, path: Path, wanted: str, required: bool = True):
+    """Return the visible sheet whose name matches `wanted` (None if absent and not required)."""
+    target = " ".join(wanted.split()).casefold().translate(_FOLD)
+    visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
+    names = {ws: " ".join(ws.title.split()).casefold().translate(_FOLD) for ws in visible}
+    exact = [ws for ws in visible if names[ws] == target]
+    candidates = exact or [ws for ws in visible if names[ws].startswith(target)]
+    if len(candidates) == 1:
+        return candidates[0]
+    shown = ", ".join(repr(ws.title) for ws in book.worksheets) or "inga"
+    if candidates:
         raise UnusableInputError(
-            f"{path}, blad {ws.title!r}, rad {header_row}: kolumn saknas för "
-            + ", ".join(missing)
-            + ". Hittade rubrikerna "
-            + ", ".join(repr(c.header) for c in columns)
-            + "."
+            f"{path}: flera blad kan vara {wanted!r}: "
+            + ", ".join(repr(ws.title) for ws in candidates)
+            + ". Förväntade exakt ett synligt blad med det namnet."
         )
-    label_col, label_header = _label_column(ws, header_row, min(headers))
-    scale = _unit_scale(ws, header_row)
-    records, seen = [], {}
-    for row in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row):
+    if not required:
+        return None
+    raise UnusableInputError(
+        f"{path}: bladet {wanted!r} saknas (bladen heter {shown}). "
+        f"Förväntade ett synligt blad som heter {wanted!r}."
+    )
+
+
+@dataclass
+class Block:
+    """A table found on a sheet: its header rows, measure columns and the rows below."""
+
+    ws: object
+    header_rows: tuple[int, ...]
+    measure_row: int
+    headers: dict[int, ColumnHeader]  # column number → what its header says
+    texts: dict[int, str]  # column number → the header as printed (rows joined)
+    ignored: dict[int, ColumnHeader]
+    first_row: int
+    last_row: int
+    top: int  # first row after the previous table: titles and unit rows start here
+    kind: str = ""
+
+
+class _Grid:
+    """A sheet's cell values by (row, column), with merged ranges filled from their first cell."""
+
+    def __init__(self, ws, max_row: int):
+        self.ws = ws
+        self.max_row = min(ws.max_row, max_row)
+        self.max_col = ws.max_column
+        self.values: dict[tuple[int, int], object] = {}
+        for row in ws.iter_rows(min_row=1, max_row=self.max_row):
+            for c in row:
+                if c.value is not None:
+                    self.values[(c.row, c.column)] = c.value
+        self.merged: dict[tuple[int, int], str] = {}
+        for merged in ws.merged_cells.ranges:
+            value = ws.cell(merged.min_row, merged.min_col).value
+            for r in range(merged.min_row, min(merged.max_row, self.max_row) + 1):
+                for col in range(merged.min_col, merged.max_col + 1):
+                    if (r, col) != (merged.min_row, merged.min_col):
+                        self.merged[(r, col)] = str(merged)
+                        if value is not None:
+                            self.values[(r, col)] = value
+
+    def get(self, r: int, c: int):
+        return self.values.get((r, c))
+
+    def row(self, r: int) -> dict[int, object]:
+        return {c: v for (rr, c), v in self.values.items() if rr == r}
+
+
+def _is_period_cell(value: object, vocabulary: Vocabulary) -> bool:
+    """A cell of a header's second row: a date, a year, a month, a range; no measure words."""
+    text = cell_text(value)
+    if not text.strip():
+        return False
+    words = period_words(text, vocabulary)
+    rest = [t for t in words.rest if not vocabulary.lookup("units", t)]
+    rest = [t for t in rest if t not in vocabulary.words("periods", "to_date")]
+    rest = [t for t in rest if t not in vocabulary.words("periods", "full_year")]
+    return (words.year is not None or words.month is not None) and not rest
+
+
+def _measure_cells(grid: _Grid, r: int, vocabulary: Vocabulary) -> dict[int, ColumnHeader]:
+    found = {}
+    for c, value in grid.row(r).items():
+        if isinstance(value, str) and (head := _parse_cached(value, vocabulary)) is not None:
+            found[c] = head
+    return found
+
+
+_CACHE: dict = {}
+
+
+def _parse_cached(value, vocabulary: Vocabulary) -> ColumnHeader | None:
+    key = (value if not isinstance(value, list) else tuple(value), id(vocabulary))
+    if key not in _CACHE:
+        if len(_CACHE) > 20_000:
+            _CACHE.clear()
+        _CACHE[key] = parse_header(value, vocabulary)
+    return _CACHE[key]
+
+
+def _is_measure_row(grid: _Grid, r: int, vocabulary: Vocabulary) -> bool:
+    cells = _measure_cells(grid, r, vocabulary)
+    return sum(h.measure is not None for h in cells.values()) >= 2
+
+
+def _has_numbers(grid: _Grid, r: int) -> bool:
+    return any(isinstance(v, int | float) and not isinstance(v, bool) for v in grid.row(r).values())
+
+
+def _second_row(grid: _Grid, r: int | None, columns, vocabulary: Vocabulary) -> bool:
+    """Whether row r holds only periods (dates, years, ranges) above or below the measures."""
+    if r is None or r < 1:
+        return False
+    cells = [grid.get(r, c) for c in columns]
+    return any(_is_period_cell(v, vocabulary) for v in cells) and all(
+        v is None or _is_period_cell(v, vocabulary) for v in cells
+    )
+
+
+def _blocks(ws, vocabulary: Vocabulary) -> list[Block]:
+    """Find every table on a sheet: each starts at a header row with two or more measures."""
+    grid = _Grid(ws, TABLE_SEARCH_ROWS)
+    measure_rows = []
+    for r in range(1, grid.max_row + 1):
+        if r > HEADER_SEARCH_ROWS and not measure_rows:
+            break
+        if (not measure_rows or r > measure_rows[-1] + 1) and _is_measure_row(grid, r, vocabulary):
+            measure_rows.append(r)
+    blocks: list[Block] = []
+    for n, r in enumerate(measure_rows):
+        cells = _measure_cells(grid, r, vocabulary)
+        columns = sorted(cells)
+        top = blocks[-1].last_row + 1 if blocks else 1
+        above = r - 1 if r - 1 >= top and _second_row(grid, r - 1, columns, vocabulary) else None
+        below = r + 1 if _second_row(grid, r + 1, columns, vocabulary) else None
+        rows = tuple(x for x in (above, r, below) if x is not None)
+        headers, texts, ignored = {}, {}, {}
+        for c in columns:
+            parts = [grid.get(x, c) for x in rows if grid.get(x, c) is not None]
+            head = _parse_cached(parts, vocabulary)
+            if head is None:
+                continue
+            texts[c] = " ".join(" ".join(cell_text(p).split()) for p in parts)
+            (headers if head.measure is not None else ignored)[c] = head
+        for c, value in grid.row(r).items():
+            # a percentage column headed only "%" beside the measures
+            if c not in texts and isinstance(value, str) and "%" in value:
+                ignored[c] = ColumnHeader(None, None, None, why="en kolumn i procent")
+                texts[c] = " ".join(value.split())
+        last = ws.max_row
+        if n + 1 < len(measure_rows):
+            nxt = measure_rows[n + 1]
+            start = nxt
+            # the next table's title and unit rows (no figures) belong to it
+            while (
+                start - 1 > rows[-1]
+                and nxt - (start - 1) <= 6
+                and not _has_numbers(grid, start - 1)
+            ):
+                start -= 1
+            last = start - 1
+        blocks.append(Block(ws, rows, r, headers, texts, ignored, rows[-1] + 1, last, top))
+    return blocks
+
+
+def _title_texts(block: Block) -> list[tuple[str, str]]:
+    """The texts above a table's header (its title and unit rows), with their cell addresses."""
+    found = []
+    for row in block.ws.iter_rows(min_row=block.top, max_row=block.header_rows[0] - 1):
+        for c in row:
+            if isinstance(c.value, str) and c.value.strip():
+                found.append((c.coordinate, " ".join(c.value.split())))
+    return found
+
+
+def _label_texts(block: Block, label_col: int) -> list[str]:
+    return [
+        str(v)
+        for (v,) in block.ws.iter_rows(
+            min_row=block.first_row,
+            max_row=block.last_row,
+            min_col=label_col,
+            max_col=label_col,
+            values_only=True,
+        )
+        if v is not None
+    ]
+
+
+def _classify(block: Block, vocabulary: Vocabulary, label_col: int) -> str:
+    """Tell a resultaträkning from a driftredovisning: by its title, else by its row words."""
+    for _, text in _title_texts(block):
+        key = normalise(text)
+        for name in TABLE_NAMES:
+            if _phrase_at_start(key, vocabulary.words("sheets", f"{name}_titles")):
+                return name
+    roles = [row_role(t, vocabulary) for t in _label_texts(block, label_col)]
+    keys = [normalise(t) for t in _label_texts(block, label_col)]
+    income = any("intäkt" in k or "kostnad" in k for k in keys)
+    if "ram" in roles or ("result" in roles and income) or "revenue" in roles:
+        return "resultatrakning"
+    return "driftredovisning"
+
+
+def _text_like(value: object) -> bool:
+    if not isinstance(value, str) or not any(ch.isalpha() for ch in value):
+        return False
+    try:
+        parse_amount(value)
+    except AmountError:
+        return True
+    return False
+
+
+def _code_like(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return float(value).is_integer()
+    text = str(value).strip()
+    if not 0 < len(text) <= 12 or " " in text:
+        return False
+    # 1100, 11-200, KS01; or a short code in capitals such as KUL
+    return any(ch.isdigit() for ch in text) or (text.isupper() and len(text) <= 6)
+
+
+def _label_and_code(block: Block) -> tuple[int, int | None]:
+    """Find the label column by its content (most texts) and a code column beside it."""
+    taken = set(block.headers) | set(block.ignored)
+    texts: dict[int, int] = {}
+    codes: dict[int, int] = {}
+    filled: dict[int, int] = {}
+    rows = 0
+    for row in block.ws.iter_rows(min_row=block.first_row, max_row=block.last_row):
+        rows += 1
+        for c in row:
+            if c.column in taken or c.value is None:
+                continue
+            filled[c.column] = filled.get(c.column, 0) + 1
+            texts[c.column] = texts.get(c.column, 0) + (
+                _text_like(c.value) and not _code_like(c.value)
+            )
+            codes[c.column] = codes.get(c.column, 0) + _code_like(c.value)
+    first_measure = min(block.headers)
+    if not texts or max(texts.values()) == 0:
+        # no text at all: the column left of the measures, as before
+        return max(first_measure - 1, 1), None
+    label = max(sorted(texts), key=lambda c: (texts[c], -abs(c - first_measure)))
+    candidates = [
+        c for c in codes if c != label and codes[c] >= max(1, filled[c] * 0.8) and c < first_measure
+    ]
+    code = min(candidates, key=lambda c: abs(c - label)) if candidates else None
+    return label, code
+
+
+def _header_text(block: Block, col: int) -> str:
+    texts = [
+        " ".join(cell_text(block.ws.cell(r, col).value).split())
+        for r in block.header_rows
+        if cell_text(block.ws.cell(r, col).value).strip()
+    ]
+    return " ".join(texts)
+
+
+def _unit(block: Block, label_col: int, vocabulary: Vocabulary) -> tuple[str | None, str]:
+    """Find the unit: in the measure headers, the header rows' other cells, or above the table."""
+    from klk_analysis.periods import unit_of_text
+
+    stated = {h.unit for h in block.headers.values() if h.unit}
+    if len(stated) == 1:
+        col = next(c for c, h in block.headers.items() if h.unit)
+        return stated.pop(), f"kolumnrubriken i cell {get_column_letter(col)}{block.measure_row}"
+    for r in block.header_rows:
+        for c in range(1, block.ws.max_column + 1):
+            if c in block.headers:
+                continue
+            unit = unit_of_text(block.ws.cell(r, c).value, vocabulary)
+            if unit:
+                return unit, f"cell {get_column_letter(c)}{r} ({block.ws.cell(r, c).value!r})"
+    for ref, text in reversed(_title_texts(block)):
+        unit = unit_of_text(text, vocabulary)
+        if unit:
+            return unit, f"cell {ref} ({text!r})"
+    return None, ""
+
+
+def _sheet_period_words(block: Block, vocabulary: Vocabulary):
+    from klk_analysis.periods import period_words
+
+    texts = [text for _, text in _title_texts(block)] + [block.ws.title]
+    return [period_words(t, vocabulary) for t in texts]
+
+
+def _resolve_period(path: Path, blocks: dict[str, Block], vocabulary: Vocabulary):
+    """The workbook's period: the latest year, and the month to date its headers name."""
+    heads = [(name, h) for name, b in blocks.items() for h in b.headers.values()]
+    years = [h.year for _, h in heads if h.year is not None and not h.previous_year]
+    source = "kolumnrubrikerna"
+    context = [w for b in blocks.values() for w in _sheet_period_words(b, vocabulary)]
+    context.append(period_words(Path(path).stem.replace("_", " "), vocabulary))
+    if not years:
+        years = [w.year for w in context if w.year is not None]
+        source = "rubrikerna ovanför tabellerna eller filnamnet"
+    if not years:
+        raise UnusableInputError(
+            f"{path}: ingen kolumnrubrik, tabellrubrik eller filnamn anger ett år. Förväntade "
+            "till exempel 'Utfall jan–mar 2022', 'Budget 2022' eller en rubrik som "
+            "'Delårsrapport 1 2022'. Kör klk check --visa för att se hur arbetsboken lästes."
+        )
+    year = max(years)
+    months_by_table = {}
+    for name, block in blocks.items():
+        months = {
+            h.month
+            for h in block.headers.values()
+            if h.measure in TO_DATE_MEASURES
+            and h.month is not None
+            and h.year in (None, year)
+            and not h.previous_year
+        }
+        if len(months) > 1:
+            shown = ", ".join(MONTH_NAMES_SHORT[m - 1] for m in sorted(months))
+            raise UnusableInputError(
+                f"{path}, blad {block.ws.title!r}, rad {block.measure_row}: kolumnrubrikerna "
+                f"anger olika månader för {year} ({shown}). Förväntade samma månad i utfall, "
+                f"budget och budgetavvikelse, till exempel 'Utfall jan–mar {year}' och "
+                f"'Budget jan–mar {year}'."
+            )
+        if months:
+            months_by_table[name] = months.pop()
+    if len(set(months_by_table.values())) > 1:
+        rr, dr = (months_by_table[n] for n in TABLE_NAMES)
+        raise UnusableInputError(
+            f"{path}: resultaträkningen gäller {Period(year, rr)} men driftredovisningen "
+            f"{Period(year, dr)}. Förväntade samma period i båda tabellerna."
+        )
+    if months_by_table:
+        return Period(year, next(iter(months_by_table.values()))), source
+    forecast_months = [h.month for _, h in heads if h.month is not None and h.year in (None, year)]
+    if forecast_months:
+        return Period(year, max(forecast_months)), "prognoskolumnens rubrik"
+    context_months = [w.month for w in context if w.month is not None and w.year in (None, year)]
+    if context_months:
+        return Period(year, max(context_months)), "rubrikerna ovanför tabellerna eller filnamnet"
+    return Period(year, 12), "inga månader i rubrikerna: beloppen gäller helåret (december)"
+
+
+MONTH_NAMES_SHORT = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "maj",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "okt",
+    "nov",
+    "dec",
+)
+
+
+def _columns(path: Path, block: Block, period: Period) -> tuple[Column, ...]:
+    columns: list[Column] = []
+    heads = dict(sorted(block.headers.items()))
+
+    def year_of(h):
+        if h.year is not None:
+            return h.year
+        return period.year - 1 if h.previous_year else period.year
+
+    to_date = {year_of(h) for h in heads.values() if h.measure == "budget"}
+    for col, head in heads.items():
+        year = year_of(head)
+        measure = head.measure
+        if measure == BARE_BUDGET:
+            measure = "arsbudget" if year in to_date else "budget"
+        month = 12 if measure in FULL_YEAR_MEASURES else (head.month or period.month)
+        column_id = f"{measure}_{year}"
+        letter = get_column_letter(col)
+        if any(c.id == column_id for c in columns):
+            other = next(c for c in columns if c.id == column_id)
+            merged = [
+                str(m)
+                for m in block.ws.merged_cells.ranges
+                if m.min_row <= block.measure_row <= m.max_row
+                and m.min_col < m.max_col
+                and m.min_col <= col <= m.max_col
+            ]
+            how = f" (rubriken är sammanslagen över {merged[0]})" if merged else ""
+            raise UnusableInputError(
+                f"{path}, blad {block.ws.title!r}, cell {letter}{block.measure_row}: kolumnen "
+                f"{block.texts[col]!r} finns redan{how}: den läses som "
+                f"{MEASURE_NAMES_SV[measure]} {year}, precis som kolumn {other.letter} "
+                f"({other.header!r}). Förväntade varje mått en gång per år; "
+                "skriv året i rubriken om kolumnerna gäller olika år, till exempel "
+                f"'Utfall {year - 1}' och 'Utfall {year}'."
+            )
+        columns.append(Column(column_id, block.texts[col], measure, year, month, letter))
+    return tuple(columns)
+
+
+# Columns computed from printed ones when the workbook leaves them out.
+_DERIVATIONS = (
+    ("budgetavvikelse", ("utfall", "budget"), lambda a, b: a - b, "utfall − budget"),
+    (
+        "arsbudget",
+        ("arsprognos", "avvikelse_arsprognos"),
+        lambda a, b: a - b,
+        "prognos − avvikelse",
+    ),
+    (
+        "avvikelse_arsprognos",
+        ("arsprognos", "arsbudget"),
+        lambda a, b: a - b,
+        "prognos − årsbudget",
+    ),
+    (
+        "arsprognos",
+        ("arsbudget", "avvikelse_arsprognos"),
+        lambda a, b: a + b,
+        "årsbudget + avvikelse",
+    ),
+)
+DERIVED_SUFFIX = " (beräknad)"
+
+
+# A board's largest figure (its total costs) in mnkr lies in this range for every Swedish board
+# from a small municipality's nämnd to Stockholm's largest; figures far outside it are in
+# another unit than stated.
+PLAUSIBLE_BOARD_MNKR = (10.0, 25_000.0)
+MAX_PLAUSIBLE_MNKR = 50_000.0
+
+
+def likely_factor(largest: float) -> float:
+    """Return how many times too large figures are (1, 1 000 or 1 000 000) judged by size."""
+    if largest < MAX_PLAUSIBLE_MNKR:
+        return 1.0
+    low, high = PLAUSIBLE_BOARD_MNKR
+    for factor in (1000.0, 1_000_000.0):
+        if low <= largest / factor <= high:
+            return factor
+    return 1000.0 if largest / 1000.0 > high else 1_000_000.0
+
+
+def _derive(columns: tuple, rows: pd.DataFrame, period: Period) -> tuple[tuple, pd.DataFrame]:
+    columns = list(columns)
+    years = sorted({c.year for c in columns})
+
+    def find(measure, year):
+        return next((c for c in columns if c.measure == measure and c.year == year), None)
+
+    for year in years:
+        if period.month == 12:
+            # at the year's end the budget to date is the annual budget, and the reverse
+            for have, want in (("arsbudget", "budget"), ("budget", "arsbudget")):
+                src = find(have, year)
+                if src is not None and find(want, year) is None:
+                    name = MEASURE_NAMES_SV[want].capitalize()
+                    col = Column(
+                        f"{want}_{year}", f"{name} {year}{DERIVED_SUFFIX}", want, year, 12, "", True
+                    )
+                    columns.append(col)
+                    rows = rows.assign(**{col.id: rows[src.id]})
+        for want, (a, b), how, _ in _DERIVATIONS:
+            ca, cb = find(a, year), find(b, year)
+            if find(want, year) is None and ca is not None and cb is not None:
+                name = MEASURE_NAMES_SV[want].capitalize()
+                month = 12 if want in FULL_YEAR_MEASURES else period.month
+                col = Column(
+                    f"{want}_{year}", f"{name} {year}{DERIVED_SUFFIX}", want, year, month, "", True
+                )
+                columns.append(col)
+                rows = rows.assign(**{col.id: how(rows[ca.id], rows[cb.id])})
+    return tuple(columns), rows
+
+
+def _read_rows(path: Path, block: Block, columns, label_col, code_col, formulas, vocabulary):
+    """Read the rows under a header: figures, headings, blank cells that mean zero."""
+    ws = block.ws
+    printed = [c for c in columns if not c.derived]
+    records, blanks = [], []
+    for row in ws.iter_rows(min_row=block.first_row, max_row=block.last_row):
         by_col = {c.column: c for c in row}
+        r = row[0].row
         label_cell = by_col.get(label_col)
         raw_label = label_cell.value if label_cell is not None else None
         label = " ".join(str(raw_label).split()) if raw_label is not None else ""
-        if label.startswith("*"):
+        code_value = by_col[code_col].value if code_col in by_col else None
+        code = "" if code_value is None else cell_text(code_value) or str(code_value).strip()
+        if isinstance(code_value, float) and code_value.is_integer():
+            code = str(int(code_value))
+        if label.startswith("*") or code.startswith("*"):
             continue  # a finance system's control row
         values, empty = {}, []
-        for column in columns:
-            cell = ws[f"{column.letter}{row[0].row}"]
-            amount = cell_amount(
-                path, ws, cell, "ett belopp i mnkr, till exempel -1,6 eller 1 301,9"
-            )
+        for column in printed:
+            cell = ws[f"{column.letter}{r}"]
+            amount = cell_amount(path, ws, cell, "ett belopp, till exempel -1,6 eller 1 301,9")
             if amount is None:
                 empty.append(cell.coordinate)
-            values[column.id] = None if amount is None else amount * scale
-        if len(empty) == len(columns):
-            continue  # blank row, heading or footnote
+            values[column.id] = amount
+        if len(empty) == len(printed):
+            if label and label.replace("-", "").strip() != "":
+                records.append({"label": label, "code": code, "excel_row": r, "heading": True})
+            continue
+        if not label and code:
+            label = code
         if not label:
-            ref = f"{get_column_letter(label_col)}{row[0].row}"
+            ref = f"{get_column_letter(label_col)}{r}"
             if raw_label is None and formulas.is_formula(ws.title, ref):
                 # A text starting with "=" was typed and stored as a formula Excel never ran.
                 raw_label = Described("en formel utan sparat värde")
             raise cell_error(path, ws.title, ref, raw_label, "en radtext till beloppen på raden")
-        if empty:
-            ref = empty[0]
+        for ref in empty:
             if formulas.is_formula(ws.title, ref):
                 raise cell_error(
                     path,
@@ -374,62 +831,472 @@ def read_table(book, path: Path, name: str, formulas: _Formulas | None = None) -
                     Described("en formel utan sparat värde"),
                     "ett belopp; öppna filen i Excel och spara den så att värdet sparas",
                 )
-            raise cell_error(
-                path,
-                ws.title,
-                ref,
-                None,
-                "ett belopp, också 0 eller – för noll, på en rad med belopp",
-            )
-        key = normalise_label(label)
-        if key in seen:
-            raise UnusableInputError(
-                f"{path}, blad {ws.title!r}: raden {label!r} finns två gånger, rad {seen[key]} "
-                f"och rad {row[0].row}. Förväntade varje rad en gång."
-            )
-        seen[key] = row[0].row
-        records.append(
-            {"label": label, "key": key, "kind": row_kind(key), "excel_row": row[0].row, **values}
-        )
-    if not records:
+        blanks += empty
+        values = {k: (0.0 if v is None else v) for k, v in values.items()}
+        records.append({"label": label, "code": code, "excel_row": r, "heading": False, **values})
+    while records and records[-1]["heading"]:
+        records.pop()  # notes and the next table's title below the figures
+    return records, blanks
+
+
+def _table(path, block, name, period, formulas, vocabulary) -> tuple[Table, list[Finding]]:
+    label_col, code_col = _label_and_code(block)
+    columns = _columns(path, block, period)
+    records, blanks = _read_rows(path, block, columns, label_col, code_col, formulas, vocabulary)
+    figures = [rec for rec in records if not rec["heading"]]
+    if not figures:
         raise UnusableInputError(
-            f"{path}, blad {ws.title!r}: inga rader med belopp under rubrikraden {header_row}."
+            f"{path}, blad {block.ws.title!r}: inga rader med belopp under rubrikraden "
+            f"{block.measure_row}."
         )
-    rows = pd.DataFrame.from_records(records)
-    return Table(name, ws.title, label_header, columns, rows, period, scale)
+    unit, unit_source = _unit(block, label_col, vocabulary)
+    notes = []
+    printed = [c for c in columns if not c.derived]
+    if unit is None:
+        largest = max(abs(rec[c.id]) for rec in figures for c in printed)
+        unit = {1.0: "mnkr", 1000.0: "tkr", 1_000_000.0: "kr"}[likely_factor(largest)]
+        unit_source = "inte angiven i arbetsboken"
+        if unit != "mnkr":
+            unit_source += f"; läst som {UNIT_NAMES_SV[unit]} eftersom beloppen är så stora"
+            notes.append(
+                Finding(
+                    "info",
+                    "enhet",
+                    name,
+                    "",
+                    "",
+                    None,
+                    None,
+                    f"{path}, blad {block.ws.title!r}: arbetsboken anger ingen enhet; beloppen "
+                    f"(upp till {largest:,.0f}".replace(",", " ")
+                    + f") läses som {UNIT_NAMES_SV[unit]}. Skriv 'Belopp i "
+                    f"{UNIT_NAMES_SV[unit]}' ovanför rubrikraden så att det står i arbetsboken.",
+                )
+            )
+    scale = UNIT_FACTORS[unit]
+    structure_rows = []
+    for rec in records:
+        if rec["heading"]:
+            structure_rows.append(Row(rec["label"], (), heading=True))
+            continue
+        role = row_role(rec["label"], vocabulary)
+        structure_rows.append(
+            Row(
+                rec["label"],
+                tuple(rec[c.id] * scale for c in printed),
+                says_sum=role == "sum",
+                says_result=role == "result",
+                varav=role == "varav",
+                name=_without_sum_word(rec["label"], vocabulary),
+            )
+        )
+    structure = find_structure(structure_rows)
+    kept = [i for i, rec in enumerate(records) if not rec["heading"]]
+    position = {i: n for n, i in enumerate(kept)}
+    frame = pd.DataFrame.from_records(
+        [
+            {
+                "label": records[i]["label"],
+                "key": normalise_label(records[i]["label"]),
+                "kind": _total_kind(structure.kinds[i], name),
+                "group": structure.groups[i],
+                "code": records[i]["code"],
+                "excel_row": records[i]["excel_row"],
+                **{c.id: records[i][c.id] * scale for c in printed},
+            }
+            for i in kept
+        ]
+    )
+    seen: dict = {}
+    for _, row in frame.iterrows():
+        key = (row["code"], row["group"], row["key"], row["kind"])
+        if key in seen:
+            group = f" i gruppen {row['group']!r}" if row["group"] else ""
+            raise UnusableInputError(
+                f"{path}, blad {block.ws.title!r}: raden {row['label']!r}{group} finns två "
+                f"gånger, rad {seen[key]} och rad {row['excel_row']}. Förväntade varje rad en "
+                "gång (eller en kodkolumn som skiljer dem åt)."
+            )
+        seen[key] = row["excel_row"]
+    parts = {
+        position[s]: tuple(position[m] for m in members)
+        for s, members in structure.parts.items()
+        if s in position
+    }
+    all_columns, frame = _derive(columns, frame, period)
+    if blanks:
+        shown = ", ".join(blanks[:10]) + (
+            f" och {len(blanks) - 10} till" if len(blanks) > 10 else ""
+        )
+        notes.append(
+            Finding(
+                "info",
+                "tomma_celler",
+                name,
+                "",
+                "",
+                None,
+                None,
+                f"{path}, blad {block.ws.title!r}: {len(blanks)} tomma beloppsceller på rader "
+                f"med andra belopp lästes som 0 ({shown}).",
+                blanks[0],
+            )
+        )
+    label_header = " ".join(
+        " ".join(cell_text(block.ws.cell(r, label_col).value).split()) for r in block.header_rows
+    ).strip()
+    if label_header and unit_of_label(label_header, vocabulary):
+        label_header = ""
+    code_header = (
+        " ".join(cell_text(block.ws.cell(r, code_col).value) for r in block.header_rows).strip()
+        if code_col
+        else ""
+    )
+    table = Table(
+        name,
+        block.ws.title,
+        label_header,
+        tuple(c for c in all_columns if not c.derived),
+        frame,
+        period,
+        scale,
+        unit,
+        unit_source,
+        parts,
+        tuple(
+            (records[i]["excel_row"], records[i]["label"])
+            for i, rec in enumerate(records)
+            if rec["heading"]
+        ),
+        block.header_rows,
+        code_header,
+        tuple(
+            (get_column_letter(c), block.texts.get(c, ""), h.why)
+            for c, h in sorted(block.ignored.items())
+        ),
+        tuple(c for c in all_columns if c.derived),
+    )
+    return table, notes
 
 
-def load_workbook(path: Path | str, board: str | None = None) -> Workbook:
+def _without_sum_word(label: str, vocabulary: Vocabulary) -> str:
+    """Return a sum row's label without its sum word: "Summa Grundskola" → "Grundskola"."""
+    words = vocabulary.words("rows", "sum")
+    sum_word = _phrase_at_start(normalise(label), words)
+    if sum_word:
+        rest = " ".join(label.split()[len(sum_word.split()) :]).strip(" :-–")
+        return rest or label
+    sum_word = _phrase_at_end(normalise(label), words)
+    if sum_word:
+        return " ".join(label.split()[: -len(sum_word.split())]).strip(" :-–") or label
+    return label
+
+
+def _total_kind(kind: str, table: str) -> str:
+    return "total" if kind == "result" and table == "driftredovisning" else kind
+
+
+def unit_of_label(text: str, vocabulary: Vocabulary) -> bool:
+    """Whether a label column's header is only a unit ("Tkr", "(tkr)", "Belopp, tkr")."""
+    from klk_analysis.periods import unit_of_text
+
+    words = [w for w in normalise(text).split() if w not in ("belopp", "i")]
+    return bool(words) and unit_of_text(" ".join(words), vocabulary) is not None and len(words) <= 2
+
+
+def _find_blocks(book, path: Path, vocabulary: Vocabulary) -> dict[str, Block]:
+    """Find the two tables: on sheets named for them, else on any sheet by their content."""
+    visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
+    found: dict[str, Block] = {}
+    cache: dict = {}
+
+    def blocks_of(ws):
+        if ws.title not in cache:
+            cache[ws.title] = _blocks(ws, vocabulary)
+        return cache[ws.title]
+
+    def kind(block):
+        if not block.kind:
+            label_col, _ = _label_and_code(block)
+            block.kind = _classify(block, vocabulary, label_col)
+        return block.kind
+
+    for name in TABLE_NAMES:
+        named = _named_sheets(book, name, vocabulary)
+        if len(named) > 1:
+            exact = [ws for ws in named if _sheet_key(ws.title) == normalise(TABLE_TITLES_SV[name])]
+            named = exact or named
+        if len(named) > 1:
+            raise UnusableInputError(
+                f"{path}: flera blad kan vara {TABLE_TITLES_SV[name].lower()}en: "
+                + ", ".join(repr(ws.title) for ws in named)
+                + ". Förväntade exakt ett synligt blad med det namnet."
+            )
+        candidates = [b for ws in named for b in blocks_of(ws)]
+        if len(candidates) > 1:
+            candidates = [b for b in candidates if kind(b) == name] or candidates[:1]
+        if not candidates:
+            candidates = [
+                b
+                for ws in visible
+                for b in blocks_of(ws)
+                if kind(b) == name and b not in found.values()
+            ]
+        if candidates:
+            found[name] = candidates[0]
+    missing = [n for n in TABLE_NAMES if n not in found]
+    if missing:
+        raise UnusableInputError(_missing_table_message(book, path, missing, vocabulary, blocks_of))
+    return found
+
+
+def _missing_table_message(book, path, missing, vocabulary, blocks_of) -> str:
+    sheets = ", ".join(repr(ws.title) for ws in book.worksheets) or "inga"
+    what = " och ".join(TABLE_TITLES_SV[n].lower() for n in missing)
+    names = ", ".join(repr(w) for n in missing for w in vocabulary.words("sheets", n)[:4])
+    candidates = []
+    for ws in book.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        grid = _Grid(ws, HEADER_SEARCH_ROWS)
+        for r in range(1, grid.max_row + 1):
+            texts = [v for v in grid.row(r).values() if isinstance(v, str) and v.strip()]
+            if len(texts) >= 2:
+                unknown = [t for t in texts if _parse_cached([t], vocabulary) is None]
+                candidates.append(
+                    f"blad {ws.title!r} rad {r}: "
+                    + ", ".join(repr(" ".join(t.split())) for t in unknown[:6])
+                )
+                break
+    hint = (
+        " Rader som kan vara rubrikrader, med texter som inte lästes som mått: "
+        + "; ".join(candidates[:4])
+        + "."
+        if candidates
+        else ""
+    )
+    files = ", ".join(str(f) for f in vocabulary.files)
+    named = [ws for n in missing for ws in _named_sheets(book, n, vocabulary)]
+    if named:
+        return (
+            f"{path}, blad {named[0].title!r}: hittade ingen rubrikrad bland de första "
+            f"{HEADER_SEARCH_ROWS} raderna. Förväntade en rad med minst två mått som "
+            f"'Utfall jan–mar 2022', 'Budget jan–mar 2022', 'Årsprognos'.{hint} Lägg till "
+            f"arbetsbokens ord i ordlistan (klk.toml i projektmappen, se {files}) eller kör "
+            "klk check --visa FIL."
+        )
+    if not any(blocks_of(ws) for ws in book.worksheets if ws.sheet_state == "visible"):
+        return (
+            f"{path}: hittade ingen rubrikrad bland de första {HEADER_SEARCH_ROWS} raderna på "
+            f"något blad (bladen heter {sheets}). Förväntade en rad med minst två mått som "
+            f"'Utfall jan–mar 2022', 'Budget jan–mar 2022', 'Årsprognos'.{hint} Lägg till "
+            f"arbetsbokens ord i ordlistan (klk.toml i projektmappen, se {files}) eller kör "
+            "klk check --visa FIL."
+        )
+    return (
+        f"{path}: hittade ingen {what} (bladen heter {sheets}). Förväntade ett blad som heter "
+        f"till exempel {names}, med en rubrikrad med minst två mått som 'Utfall jan–mar 2022', "
+        f"'Budget jan–mar 2022', 'Årsprognos'.{hint} Lägg till arbetsbokens ord i ordlistan "
+        f"(klk.toml i projektmappen, se {files}) eller kör klk check --visa FIL."
+    )
+
+
+def _board(path: Path, rr: Table, dr: Table, blocks, vocabulary) -> tuple[str, str]:
+    """The board's name: from the total row, a title, or the file name, in that order."""
+    not_board = vocabulary.words("rows", "not_board")
+    board_words = vocabulary.words("board", "words")
+    total = dr.total()
+    if total is not None:
+        label = dr.rows["label"].iloc[total]
+        rest = _without_sum_word(label, vocabulary)
+        names_board = any(w in t for t in normalise(label).split() for w in board_words)
+        if (rest != label or names_board) and normalise(rest) not in not_board:
+            row = int(dr.rows["excel_row"].iloc[total])
+            return rest, f"summaraden {label!r} (blad {dr.sheet!r}, rad {row})"
+    report_words = vocabulary.words("board", "report_words")
+    for name in TABLE_NAMES:
+        for ref, text in _title_texts(blocks[name]):
+            for segment in re.split(r",|;|\s[-–—]\s|\(|\)", text):
+                tokens = normalise(segment).split()
+                if not any(any(w in t for w in board_words) for t in tokens):
+                    continue
+                cut = []
+                for word in segment.split():
+                    if normalise(word) in report_words or re.fullmatch(r"\d{4}", word):
+                        break
+                    cut.append(word)
+                name_text = " ".join(cut).strip(" :-–")
+                if name_text and normalise(name_text) not in not_board:
+                    return name_text, f"rubriken i cell {ref} på bladet {blocks[name].ws.title!r}"
+    stem = re.sub(r"[_]+", " ", Path(path).stem)
+    words = [
+        w
+        for w in stem.split()
+        if normalise(w) not in report_words
+        and not re.fullmatch(r"\d+([-]\d+)*", w)
+        and period_words(w, vocabulary).month is None
+    ]
+    if words:
+        return " ".join(words), f"filnamnet {Path(path).name!r}"
+    raise UnusableInputError(
+        f"{path}: hittade inte nämndens namn: ingen summarad 'Summa <nämnd>', ingen rubrik med "
+        "nämndens namn och inget namn i filnamnet. Ange nämnden med --board."
+    )
+
+
+def read_workbook(book, path: Path, board: str | None = None, vocabulary=None, formulas=None):
+    """Read both tables from an open workbook; return the loaded Workbook."""
+    path = Path(path)
+    if not isinstance(vocabulary, Vocabulary):
+        vocabulary = load_vocabulary(vocabulary)
+    formulas = formulas or _Formulas(path)
+    blocks = _find_blocks(book, path, vocabulary)
+    period, period_source = _resolve_period(path, blocks, vocabulary)
+    tables, notes = {}, []
+    for name in TABLE_NAMES:
+        table, table_notes = _table(path, blocks[name], name, period, formulas, vocabulary)
+        tables[name] = table
+        notes += table_notes
+    for name, table in tables.items():
+        _require(path, table, blocks[name], period)
+        _require_rows(path, table, vocabulary)
+        if period.month != 12 and table.column("arsprognos", period.year) is None:
+            notes.append(
+                Finding(
+                    "info",
+                    "prognos",
+                    name,
+                    "",
+                    "",
+                    None,
+                    None,
+                    f"{path}, blad {table.sheet!r}: {TABLE_TITLES_SV[name].lower()}en har ingen "
+                    "kolumn för årsprognos; rapporten får inget prognosavsnitt för den.",
+                )
+            )
+        if period.month != 12 and table.column("arsprognos", period.year) is None:
+            notes.append(
+                Finding(
+                    "info",
+                    "prognos",
+                    name,
+                    "",
+                    "",
+                    None,
+                    None,
+                    f"{path}, blad {table.sheet!r}: {TABLE_TITLES_SV[name].lower()}en har ingen "
+                    "kolumn för årsprognos; rapporten får inget prognosavsnitt för den.",
+                )
+            )
+    rr, dr = tables["resultatrakning"], tables["driftredovisning"]
+    if board is not None:
+        board_source = "angiven med --board"
+    else:
+        board, board_source = _board(path, rr, dr, blocks, vocabulary)
+    return Workbook(
+        path,
+        period,
+        board,
+        rr,
+        dr,
+        notes=tuple(notes),
+        board_source=board_source,
+        period_source=period_source,
+        vocabulary_files=vocabulary.files,
+    )
+
+
+def _require(path: Path, table: Table, block: Block, period: Period) -> None:
+    # Forecasts are optional: a year-end workbook has none, and a report without them is
+    # still a report (the check notes their absence).
+    needed = [m for m in REQUIRED[table.name] if m not in FORECAST_MEASURES]
+    present = {c.measure for c in table.all_columns if c.year == period.year}
+    missing = [m for m in needed if m not in present]
+    if missing:
+        found = ", ".join(repr(c.header) for c in table.columns if not c.derived) or "inga"
+        raise UnusableInputError(
+            f"{path}, blad {table.sheet!r}, rad {block.measure_row}: "
+            f"{TABLE_TITLES_SV[table.name].lower()}en: kolumn saknas för "
+            + " och ".join(MEASURE_NAMES_SV[m] for m in missing)
+            + f" {period.year}. Hittade {found}. Förväntade till exempel "
+            + ", ".join(repr(EXAMPLE_HEADERS[m]) for m in missing)
+            + ". Kör klk check --visa FIL för att se hur varje kolumn lästes."
+        )
+
+
+def _require_rows(path: Path, table: Table, vocabulary: Vocabulary) -> None:
+    """The rows the report needs: a total (or result) row, and the driftram in the RR."""
+    missing = []
+    if table.total() is None:
+        missing.append(
+            "en resultatrad (till exempel 'Årets resultat')"
+            if table.name == "resultatrakning"
+            else "en totalrad för nämnden (till exempel 'Summa Kommunstyrelsen' eller 'Totalt')"
+        )
+    if table.name == "resultatrakning" and ram_row(table, vocabulary) is None:
+        words = ", ".join(repr(w) for w in vocabulary.words("rows", "ram")[:4])
+        missing.append(f"en rad för driftramen (till exempel {words})")
+    if missing:
+        labels = ", ".join(repr(x) for x in table.rows["label"][:12])
+        raise UnusableInputError(
+            f"{path}, blad {table.sheet!r}: {TABLE_TITLES_SV[table.name].lower()}en saknar "
+            + " och ".join(missing)
+            + f". Hittade raderna {labels}. Lägg till radens ord i ordlistan (klk.toml, "
+            "[rows]) om den heter något annat."
+        )
+
+
+EXAMPLE_HEADERS = {
+    "utfall": "Utfall jan–mar 2022",
+    "budget": "Budget jan–mar 2022",
+    "budgetavvikelse": "Budgetavvikelse",
+    "arsbudget": "Årsbudget 2022",
+    "arsprognos": "Årsprognos",
+    "avvikelse_arsprognos": "Avvikelse årsprognos",
+}
+
+
+def read_table(book, path: Path, name: str, formulas: "_Formulas | None" = None) -> Table:
+    """Read one of the two tables from an open workbook."""
+    return getattr(read_workbook(book, path, board="-", formulas=formulas), name)
+
+
+def load_workbook(
+    path: Path | str, board: str | None = None, vocabulary=None, book=None
+) -> Workbook:
     """Load and check the layout of a workbook with a resultaträkning and a driftredovisning."""
     path = Path(path)
-    require_file(path)
-    screening = screen_workbook_file(path)
-    book = _open(path)
-    formulas = _Formulas(path)
-    rr = read_table(book, path, "resultatrakning", formulas)
-    dr = read_table(book, path, "driftredovisning", formulas)
-    if rr.period != dr.period:
-        raise UnusableInputError(
-            f"{path}: resultaträkningen gäller {rr.period} men driftredovisningen {dr.period}. "
-            "Förväntade samma period i båda bladen."
-        )
-    if board is None:
-        sums = dr.rows[dr.rows["kind"] != "line"]
-        if sums.empty:
-            raise UnusableInputError(
-                f"{path}, blad {dr.sheet!r}: ingen summarad 'Summa <nämnd>'. Förväntade en "
-                "summarad som namnger nämnden, eller nämnden som parameter."
-            )
-        label = sums["label"].iloc[-1]
-        board = re.sub(r"^\s*(summa|totalt)\s+", "", label, flags=re.IGNORECASE).strip()
-    return Workbook(path, rr.period, board, rr, dr, has_macros=screening.has_macros)
+    screening = None
+    if book is None:
+        require_file(path)
+        screening = screen_workbook_file(path)
+        book = _open(path)
+    workbook = read_workbook(book, path, board, vocabulary)
+    if screening is not None and screening.has_macros:
+        workbook = dataclasses.replace(workbook, has_macros=True)
+    return workbook
 
 
-def tidy(workbook: Workbook) -> pd.DataFrame:
-    """Return both tables in long form: one row per line, measure and year, amounts in mnkr."""
+def unit_scale(ws, header_row: int) -> float:
+    """Return the factor to mnkr of the unit stated above a header row (1 when none is)."""
+    from klk_analysis.periods import unit_of_text
+
+    for row in ws.iter_rows(min_row=1, max_row=header_row - 1, values_only=True):
+        for value in row:
+            unit = unit_of_text(value) if isinstance(value, str) else None
+            if unit:
+                return UNIT_FACTORS[unit]
+    return 1.0
+
+
+def tidy(workbook: Workbook, derived: bool = False) -> pd.DataFrame:
+    """Return both tables in long form: one row per line, measure and year, amounts in mnkr.
+
+    With `derived`, the columns computed from printed ones are included (marked derived).
+    """
     frames = []
     for table in (workbook.resultatrakning, workbook.driftredovisning):
-        for column in table.columns:
+        for column in table.all_columns if derived else table.columns:
             frames.append(
                 table.rows.assign(
                     table=table.name,
@@ -438,8 +1305,11 @@ def tidy(workbook: Workbook) -> pd.DataFrame:
                     year=column.year,
                     month=column.month,
                     header=column.header,
+                    derived=column.derived,
                     amount_mnkr=table.rows[column.id],
-                    cell=column.letter + table.rows["excel_row"].astype(str),
+                    cell=(column.letter + table.rows["excel_row"].astype(str))
+                    if column.letter
+                    else "",
                 )[
                     [
                         "table",
@@ -447,10 +1317,13 @@ def tidy(workbook: Workbook) -> pd.DataFrame:
                         "label",
                         "key",
                         "kind",
+                        "group",
+                        "code",
                         "measure",
                         "year",
                         "month",
                         "header",
+                        "derived",
                         "amount_mnkr",
                         "cell",
                     ]
@@ -459,3 +1332,21 @@ def tidy(workbook: Workbook) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).assign(
         period=str(workbook.period), board=workbook.board
     )
+
+
+def ram_row(table: Table, vocabulary: Vocabulary | None = None) -> int | None:
+    """Return the position of the driftram row (Kommunbidrag, Kommunersättning, …), or None."""
+    vocabulary = vocabulary or load_vocabulary()
+    found = [
+        pos
+        for pos, (label, kind) in enumerate(
+            zip(table.rows["label"], table.rows["kind"], strict=True)
+        )
+        if kind == "line" and row_role(label, vocabulary) == "ram"
+    ]
+    return found[-1] if found else None
+
+
+def printed_columns(table: Table) -> tuple[Column, ...]:
+    """Return the columns the workbook prints (not those computed from them)."""
+    return table.columns

@@ -8,7 +8,7 @@ import pandas as pd
 
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.formatting import mnkr, number, rounded
-from klk_analysis.loading import Table, Workbook, board_genitive
+from klk_analysis.loading import Table, Workbook, board_genitive, ram_row
 from klk_analysis.periods import MONTH_NAMES_SV, Period
 from klk_analysis.validation import Finding, annual_budget
 
@@ -162,19 +162,6 @@ def plain_label(label: str) -> str:
     return label.lstrip(_DASHES).strip()
 
 
-def _row(table: Table, path, kind: str | None, words: tuple[str, ...], expected: str) -> int:
-    rows = table.rows
-    mask = pd.Series(True, index=rows.index) if kind is None else rows["kind"] == kind
-    mask &= rows["key"].map(lambda key: any(word in key for word in words))
-    found = rows.index[mask]
-    if not len(found):
-        raise UnusableInputError(
-            f"{path}, blad {table.sheet!r}: hittade ingen rad för {expected}. "
-            f"Förväntade en rad vars text innehåller {series(repr(w) for w in words)}."
-        )
-    return int(found[-1])
-
-
 def _column(table: Table, path, measure: str, year: int) -> str:
     column = table.column(measure, year)
     if column is None:
@@ -204,12 +191,24 @@ def _largest(rows: pd.DataFrame, column: str) -> list[dict]:
     return _amounts(picked["label"], picked[column], sentence_label)
 
 
-def result_and_ram_rows(workbook: Workbook) -> tuple[int, int]:
-    """Return the resultaträkning's positions of the result row and the kommunersättning row."""
-    rr, path = workbook.resultatrakning, workbook.path
-    ram = _row(rr, path, None, ("kommunersättning", "driftram"), "kommunersättning (driftram)")
-    result = _row(rr, path, "result", ("",), "årets resultat")
-    return result, ram
+def revenue_row_budget(table: Table, budgets: pd.Series, ram: int) -> float:
+    """Return the total revenue budget: the revenue sum, else revenue lines plus the driftram."""
+    rows = table.rows
+    sums = [p for p in range(len(rows)) if rows["kind"].iloc[p] == "sum"]
+    revenue_sums = [p for p in sums if "intäkt" in rows["key"].iloc[p]]
+    if revenue_sums:
+        return float(budgets.iloc[revenue_sums[0]])
+    lines = [
+        p
+        for p in range(len(rows))
+        if rows["kind"].iloc[p] == "line" and "intäkt" in rows["key"].iloc[p] and p != ram
+    ]
+    return float(budgets.iloc[[*lines, ram]].sum())
+
+
+def _optional_column(table: Table, measure: str, year: int) -> str | None:
+    column = table.column(measure, year)
+    return None if column is None else column.id
 
 
 def economy_context(workbook: Workbook, findings: list[Finding]) -> dict:
@@ -217,36 +216,54 @@ def economy_context(workbook: Workbook, findings: list[Finding]) -> dict:
     rr, dr, path = workbook.resultatrakning, workbook.driftredovisning, workbook.path
     year = workbook.period.year
     budgets = annual_budget(rr)
-    revenue = _row(rr, path, "sum", ("intäkter",), "summa intäkter")
-    result, ram = result_and_ram_rows(workbook)
+    ram, result = ram_row(rr), rr.total()
+    if ram is None or result is None or budgets is None:
+        raise UnusableInputError(
+            f"{path}, blad {rr.sheet!r}: resultaträkningen saknar "
+            + ("en rad för driftramen (till exempel Kommunbidrag)" if ram is None else "")
+            + (" och " if ram is None and result is None else "")
+            + ("en resultatrad (till exempel Årets resultat)" if result is None else "")
+            + ("årsbudget" if budgets is None and ram is not None and result is not None else "")
+            + ". Kör klk check FIL."
+        )
     utfall = _column(rr, path, "utfall", year)
     deviation = _column(rr, path, "budgetavvikelse", year)
-    forecast = _column(rr, path, "arsprognos", year)
-    forecast_deviation = _column(rr, path, "avvikelse_arsprognos", year)
+    forecast = _optional_column(rr, "arsprognos", year)
+    forecast_deviation = _optional_column(rr, "avvikelse_arsprognos", year)
     units = dr.rows[dr.rows["kind"] == "line"]
-    unit_deviation = _column(dr, path, "avvikelse_arsprognos", year)
+    # At year-end without forecasts the units are ranked by their budget deviation.
+    unit_deviation = _optional_column(dr, "avvikelse_arsprognos", year) or _column(
+        dr, path, "budgetavvikelse", year
+    )
     ranked = units.sort_values(unit_deviation, ascending=False, kind="stable")
     positive = ranked[ranked[unit_deviation] > 0]
     negative = ranked[ranked[unit_deviation] < 0].iloc[::-1]
     budget_result = float(budgets.iloc[result])
-    infos = [f for f in findings if f.severity == "info"]
+    infos = [f for f in findings if f.severity == "info" and f.computed is not None]
+
+    def at_result(column):
+        return None if column is None else float(rr.rows[column].iloc[result])
+
     return {
         "board": workbook.board,
         "year": year,
         "period_span": period_span(workbook.period),
         "report_name": report_name(workbook.period),
-        "revenue_budget": float(budgets.iloc[revenue]),
+        "revenue_budget": revenue_row_budget(rr, budgets, ram),
         "driftram": float(budgets.iloc[ram]),
         "result": float(rr.rows[utfall].iloc[result]),
         "budget_result": budget_result,
         "budget_result_is_zero": not _nonzero(budget_result),
-        "forecast": float(rr.rows[forecast].iloc[result]),
+        "forecast": at_result(forecast),
         "result_deviation": float(rr.rows[deviation].iloc[result]),
-        "forecast_deviation": float(rr.rows[forecast_deviation].iloc[result]),
+        "forecast_deviation": at_result(forecast_deviation),
+        "units_by_forecast": unit_deviation != _column(dr, path, "budgetavvikelse", year),
         "positive_units": _amounts(positive["label"], positive[unit_deviation], plain_label),
         "negative_units": _amounts(negative["label"], negative[unit_deviation], plain_label),
         "largest_budget_lines": _largest(rr.rows, deviation),
-        "largest_forecast_lines": _largest(rr.rows, forecast_deviation),
+        "largest_forecast_lines": _largest(rr.rows, forecast_deviation)
+        if forecast_deviation
+        else [],
         "errors": [finding_sentence(f) for f in findings if f.severity == "error"],
         "warnings": [finding_sentence(f) for f in findings if f.severity == "warning"],
         "rounding_count": len(infos),

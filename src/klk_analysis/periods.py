@@ -1,24 +1,11 @@
 """Report periods and the column headers that name them ("Utfall Mar 2022", "Årsprognos mars")."""
 
+import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-# Month words in Swedish and English, full and abbreviated, as finance systems print them.
-_MONTH_WORDS = {
-    1: ("jan", "januari", "january"),
-    2: ("feb", "februari", "february"),
-    3: ("mar", "mars", "march"),
-    4: ("apr", "april"),
-    5: ("maj", "may"),
-    6: ("jun", "juni", "june"),
-    7: ("jul", "juli", "july"),
-    8: ("aug", "augusti", "august"),
-    9: ("sep", "sept", "september"),
-    10: ("okt", "oct", "oktober", "october"),
-    11: ("nov", "november"),
-    12: ("dec", "december"),
-}
-MONTHS = {word: number for number, words in _MONTH_WORDS.items() for word in words}
+from klk_analysis.vocabulary import Vocabulary, normalise
+from klk_analysis.vocabulary import load as load_vocabulary
 
 MONTH_NAMES_SV = (
     "januari",
@@ -64,50 +51,179 @@ class Period:
         return MONTH_NAMES_SV[self.month - 1]
 
 
-def month_number(word: str) -> int | None:
+def month_number(word: str, vocabulary: Vocabulary | None = None) -> int | None:
     """Return the month a Swedish or English month word names, or None."""
-    return MONTHS.get(word.strip().rstrip(".").casefold())
+    name = (vocabulary or load_vocabulary()).lookup("months", word)
+    return int(name) if name is not None else None
+
+
+# Measures that describe the whole year; the others run from January to the period's month.
+FULL_YEAR_MEASURES = ("arsbudget", "arsprognos", "avvikelse_arsprognos")
+MEASURE_NAMES_SV = {
+    "utfall": "utfall",
+    "budget": "budget för perioden",
+    "arsbudget": "årsbudget",
+    "budgetavvikelse": "budgetavvikelse",
+    "arsprognos": "årsprognos",
+    "avvikelse_arsprognos": "avvikelse årsprognos",
+}
+# "Budget" with nothing that says which: resolved per table (budget to date unless another is).
+BARE_BUDGET = "budget?"
+
+_YEARS = range(1990, 2101)
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_ISO_MONTH = re.compile(r"(?<![\d-])(\d{4})-(\d{1,2})(?![\d-])")
+_COMPACT = re.compile(r"(?<!\d)(\d{4})(0[1-9]|1[0-2])(?!\d)")
+_SLASH_MONTH = re.compile(r"(?<!\d)(0?[1-9]|1[0-2])/(\d{4})(?!\d)")
+
+
+@dataclass(frozen=True)
+class PeriodWords:
+    """What a text says about time: a year, the last month, whether it is to date or the year."""
+
+    year: int | None = None
+    month: int | None = None
+    to_date: bool = False
+    full_year: bool = False
+    previous_year: bool = False
+    rest: tuple[str, ...] = ()
+
+
+def _remove_phrases(tokens: list[str], phrases) -> tuple[list[str], bool]:
+    found = False
+    for phrase in sorted(phrases, key=lambda p: -len(p.split())):
+        words = phrase.split()
+        n = len(words)
+        i = 0
+        while i + n <= len(tokens):
+            if tokens[i : i + n] == words:
+                tokens = tokens[:i] + tokens[i + n :]
+                found = True
+            else:
+                i += 1
+    return tokens, found
+
+
+def cell_text(value: object) -> str:
+    """Return a header cell's value as text: a date as 2022-03-31, a year as 2022."""
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, int | float) and float(value).is_integer() and int(value) in _YEARS:
+        return str(int(value))
+    if isinstance(value, int | float):
+        return ""
+    return str(value)
+
+
+def period_words(text: str, vocabulary: Vocabulary | None = None) -> PeriodWords:
+    """Read the year, month and period words of a text; return the words left over."""
+    vocabulary = vocabulary or load_vocabulary()
+    raw = str(text).replace("\u00a0", " ").casefold()
+    for dash in "\u2010\u2011\u2012\u2013\u2014\u2212":
+        raw = raw.replace(dash, "-")
+    year = month = None
+    to_date = False
+    for pattern, y, m in ((_ISO_DATE, 1, 2), (_ISO_MONTH, 1, 2), (_COMPACT, 1, 2)):
+        for match in pattern.finditer(raw):
+            if int(match[y]) in _YEARS and 1 <= int(match[m]) <= 12:
+                year, month, to_date = int(match[y]), int(match[m]), True
+                raw = raw.replace(match[0], " ")
+    for match in _SLASH_MONTH.finditer(raw):
+        if int(match[2]) in _YEARS:
+            year, month, to_date = int(match[2]), int(match[1]), True
+            raw = raw.replace(match[0], " ")
+    tokens = normalise(raw).split()
+    tokens, previous = _remove_phrases(tokens, vocabulary.words("periods", "previous_year"))
+    rest = []
+    months = []
+    for token in tokens:
+        number = vocabulary.lookup("months", token)
+        if number is not None:
+            months.append(int(number))
+        elif token.isdigit() and len(token) == 4 and int(token) in _YEARS:
+            year = int(token)
+        else:
+            rest.append(token)
+    if months:
+        month, to_date = months[-1], True  # "jan–aug" ends in August
+        # a day before a month word: "per 31 augusti"
+        rest = [t for t in rest if not (t.isdigit() and 1 <= int(t) <= 31)]
+    return PeriodWords(year, month, to_date, False, previous, tuple(rest))
 
 
 @dataclass(frozen=True)
 class ColumnHeader:
-    """What a column header says: the measure, and the year and month it refers to."""
+    """What a column header says: the measure, and the year and month it refers to.
 
-    measure: str
+    `measure` is None for a column that is recognised but not read (a percentage); `why` says
+    why in Swedish, for `klk check --visa`. `phrase` is the vocabulary phrase that matched.
+    """
+
+    measure: str | None
     year: int | None
     month: int | None
+    unit: str | None = None
+    previous_year: bool = False
+    why: str = field(default="", compare=False)
+    phrase: str = field(default="", compare=False)
 
 
-_MEASURE_WORDS = (
-    # Longest first: "Avvikelse årsprognos" must not be read as "årsprognos".
-    ("avvikelse_arsprognos", r"(?:avvikelse\s+(?:års|helårs)prognos|prognosavvikelse)"),
-    ("budgetavvikelse", r"(?:budgetavvikelse|avvikelse\s+(?:mot\s+)?budget)"),
-    ("arsprognos", r"(?:års|helårs)prognos"),
-    ("arsbudget", r"årsbudget"),
-    ("utfall", r"utfall"),
-    ("budget", r"budget"),
-)
-_TAIL = re.compile(r"^(?:(?P<mon>[a-zåäö]+)\.?)?\s*(?P<year>\d{4})?$")
+def _unit_in(tokens: list[str], vocabulary: Vocabulary) -> tuple[list[str], str | None]:
+    unit = None
+    for name in ("mnkr", "tkr", "kr"):
+        tokens, found = _remove_phrases(tokens, vocabulary.words("units", name))
+        if found and unit is None:
+            unit = name
+    return tokens, unit
 
 
-def parse_header(text: object) -> ColumnHeader | None:
-    """Read a measure column header, or return None when the text is not one."""
-    if not isinstance(text, str):
+def parse_header(value: object, vocabulary: Vocabulary | None = None) -> ColumnHeader | None:
+    """Read a measure column header (text, or texts of stacked cells), or None if it is not one."""
+    vocabulary = vocabulary or load_vocabulary()
+    parts = value if isinstance(value, list | tuple) else [value]
+    text = " ".join(t for t in (cell_text(p) for p in parts) if t.strip())
+    if not text.strip() or not any(c.isalpha() for c in text):
         return None
-    words = " ".join(text.replace("\u00a0", " ").split()).casefold()
-    for measure, pattern in _MEASURE_WORDS:
-        match = re.fullmatch(pattern + r"\s*(?P<tail>.*)", words)
-        if match is None:
-            continue
-        tail = _TAIL.match(match["tail"])
-        if tail is None:
-            return None
-        month = month_number(tail["mon"]) if tail["mon"] else None
-        if tail["mon"] and month is None:
-            return None
-        year = int(tail["year"]) if tail["year"] else None
-        if measure == "budget" and month is None:
+    words = period_words(text, vocabulary)
+    tokens, unit = _unit_in(list(words.rest), vocabulary)
+    percent_words = vocabulary.words("measure_words", "percent")
+    if "%" in text or any(t in percent_words for t in tokens):
+        return ColumnHeader(None, words.year, words.month, unit, why="en kolumn i procent")
+    to_date, full_year = words.to_date, False
+    phrase = " ".join(tokens)
+    measure = vocabulary.lookup("measures", phrase)
+    if measure is None:
+        tokens, _ = _remove_phrases(tokens, vocabulary.words("measure_words", "fillers"))
+        phrase = " ".join(tokens)
+        measure = vocabulary.lookup("measures", phrase)
+    if measure is None:
+        tokens, marked = _remove_phrases(tokens, vocabulary.words("periods", "to_date"))
+        to_date |= marked
+        phrase = " ".join(tokens)
+        measure = vocabulary.lookup("measures", phrase)
+    if measure is None:
+        tokens, full_year = _remove_phrases(tokens, vocabulary.words("periods", "full_year"))
+        phrase = " ".join(tokens)
+        measure = vocabulary.lookup("measures", phrase)
+    if measure is None and phrase in vocabulary.words("measure_words", "ambiguous_budget"):
+        if words.month is not None or to_date:
+            measure = "budget"
+        elif full_year or words.year is not None:
             # "Budget 2022" is the annual budget; "Budget Mar 2022" the budget to date.
             measure = "arsbudget"
-        return ColumnHeader(measure, year, month)
-    return None
+        else:
+            measure = BARE_BUDGET
+    if measure is None:
+        return None
+    month = words.month
+    if measure == "utfall" and full_year and month is None:
+        month = 12
+    return ColumnHeader(measure, words.year, month, unit, words.previous_year, phrase=phrase)
+
+
+def unit_of_text(text: object, vocabulary: Vocabulary | None = None) -> str | None:
+    """Return the unit a text names ('mnkr', 'tkr' or 'kr'), or None."""
+    vocabulary = vocabulary or load_vocabulary()
+    return _unit_in(normalise(cell_text(text)).split(), vocabulary)[1]

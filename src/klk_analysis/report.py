@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from klk_analysis import charts, narrative, organisation_html, paths, tables
+from klk_analysis import charts, delivery, narrative, organisation_html, paths, tables
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.forecasts import (
     DEFAULT_THRESHOLD_MNKR,
@@ -228,13 +228,16 @@ def write_outputs(
     output_dir: str | Path,
     forecast: ForecastRun | None = None,
 ) -> None:
-    """Write the tables to output_dir/tabeller/ (xlsx, csv) and the charts to figurer/."""
+    """Write the tables to tabeller/ (xlsx, csv), the charts to figurer/, the content record."""
     folder = paths.resolve(output_dir)
     tables.write_tables(data.workbook, folder)
     if forecast is not None:
         # After write_tables, which replaces tabeller/ whole.
         write_forecast_xlsx(forecast.projections, folder)
     charts.write_charts(chart_list, folder)
+    # What klk mail and klk word are made of, so they need no rerun.
+    record = delivery.content_record(data.workbook, economy_context(data), chart_list)
+    delivery.write_content(record, folder)
 
 
 def organisation(data: ReportData) -> Organisation:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from klk_analysis import __version__, execution, paths
+from klk_analysis import __version__, console, execution, paths
 from klk_analysis.errors import (
     KlkError,
     RunFailedError,
@@ -103,7 +103,8 @@ def latest_period(raw: Path) -> str:
     periods = raw_periods(raw)
     if not periods:
         raise UnusableInputError(
-            f"{raw}: inga periodmappar. Förväntade mappar som {raw}/2022-03/ med en arbetsbok."
+            f"{raw}: inga periodmappar. Förväntade mappar som {Path(raw) / '2022-03'} med en "
+            "arbetsbok."
         )
     return periods[-1]
 
@@ -122,7 +123,7 @@ def period_workbooks(raw: Path, period: str) -> list[Path]:
     folder = Path(raw) / period
     if not folder.is_dir():
         raise UnusableInputError(
-            f"{folder}: mappen finns inte. Förväntade periodens arbetsbok i {folder}/ "
+            f"{folder}: mappen finns inte. Förväntade periodens arbetsbok i mappen {folder} "
             "eller en arbetsbok angiven med --input."
         )
     books = workbooks_in(folder)
@@ -240,10 +241,19 @@ def run_period(
         )
 
 
-def write_problem(exc: OSError, out_dir: Path) -> str:
+# Windows refuses longer paths unless long paths are switched on in the registry.
+WINDOWS_MAX_PATH = 260
+
+
+def write_problem(exc: OSError, out_dir: Path, windows: bool = os.name == "nt") -> str:
     """Say in Swedish why a run could not write: a full disk, a read-only folder, or else what."""
     where = exc.filename or out_dir
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+    if windows and len(str(where)) >= WINDOWS_MAX_PATH:
+        why = (
+            f"sökvägen är {len(str(where))} tecken lång och Windows tillåter {WINDOWS_MAX_PATH}; "
+            "lägg projektet eller --out i en mapp med kortare sökväg (till exempel C:\\klk)"
+        )
+    elif exc.errno in (errno.ENOSPC, errno.EDQUOT):
         why = "disken är full (eller kvoten slut); frigör utrymme och kör igen"
     elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         why = "mappen är skrivskyddad eller du saknar skrivrätt; välj en annan mapp med --out"
@@ -258,6 +268,7 @@ def _run_locked(
     from klk_analysis import report
     from klk_analysis.compilation import key_amounts
     from klk_analysis.htmlexport import export_html
+    from klk_analysis.word import write_docx
 
     started_at, t0 = started
     recover_dir(out_dir)  # a run killed half-way through its swap: put the last report back
@@ -294,6 +305,7 @@ def _run_locked(
             title = report.report_title(data.board, data.period)
             try:
                 export_html(staging / REPORT_NOTEBOOK, staging / REPORT_FILE, title, footer)
+                write_docx(staging)  # rapport.docx beside it, inside the same swap
             except KlkError as exc:
                 failures.append((exc.exit_code, str(exc)))
         steps["html"] = time.perf_counter()
@@ -408,10 +420,13 @@ def run_pool(
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     ensure_kernel()
     import_jupyter()  # once here, inherited by forked workers
+    # Windows has no fork: there each worker is a fresh Python that imports what it needs.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     results: dict[int, RunResult] = {}
     with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context(method)
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context(method),
+        initializer=console.use_plain_fallbacks,  # a spawned worker's streams are new
     ) as pool:
         futures = {
             pool.submit(_worker, period, options): (i, label, period)
@@ -467,9 +482,16 @@ def exit_code(results: list[RunResult]) -> int:
 
 
 def scheduled(
-    raw: Path = paths.DATA_RAW, outputs: Path = paths.OUTPUTS, logs: Path | None = None, **options
+    raw: Path = paths.DATA_RAW,
+    outputs: Path = paths.OUTPUTS,
+    logs: Path | None = None,
+    after: Callable[[RunResult], RunResult] | None = None,
+    **options,
 ) -> tuple[int, Path]:
-    """Run the latest period under raw unattended, writing a log; return exit code and log path."""
+    """Run every board of the latest period unattended, writing a log.
+
+    `after` (sending) follows each board whose report was made.
+    """
     logs = Path(logs) if logs is not None else Path(outputs) / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     stamp = f"{now():%Y%m%dT%H%M%S}"
@@ -491,6 +513,8 @@ def scheduled(
 
         options.pop("board", None)  # every board of the period
         results = run_boards([period], raw=raw, outputs=outputs, say=write, **options)
+        if after is not None:  # each board's own report is sent; a failed board's is not
+            results = [after(r) if r.ok else r for r in results]
         for result in results:
             name = f"{result.board}: " if result.board else ""
             write(

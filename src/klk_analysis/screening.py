@@ -54,6 +54,32 @@ _OS_ERRORS = {
     errno.EISDIR: "det är en mapp, inte en fil",
     errno.EIO: "ett läsfel på disken eller i nätverket",
 }
+# Windows' Cloud Files errors (OneDrive's Files On-Demand): a file kept only online whose content
+# could not be fetched. Python gives most of them errno EINVAL, which opening an existing file
+# for reading gives for no other reason.
+_CLOUD_WINERRORS = {358, 362, 363, 364, 365, 366, 374, 376, 377, 382, 393, 394, 395}
+ONLINE_ONLY = (
+    "den finns kanske bara online i OneDrive och kunde inte hämtas",
+    "Högerklicka på filen (eller mappen) i Utforskaren och välj Alltid behåll på den här "
+    "enheten, vänta tills OneDrive har hämtat den och kör igen.",
+)
+
+
+def _unreadable(path: Path, exc: OSError) -> UnusableInputError:
+    """Say why the operating system could not read a file; OneDrive's online-only files too."""
+    cloud = (
+        exc.errno == errno.EINVAL
+        or getattr(exc, "winerror", None) in _CLOUD_WINERRORS
+        or "cloud file" in (exc.strerror or "").lower()
+    )
+    if cloud or (exc.errno == errno.EACCES and "onedrive" in str(path).lower()):
+        why, todo = ONLINE_ONLY
+        if not cloud:
+            why = f"behörighet att läsa den saknas, eller {why}"
+    else:
+        why = _OS_ERRORS.get(exc.errno, "operativsystemet kunde inte läsa den")
+        todo = "Kontrollera sökvägen och att filen går att öppna."
+    return _refuse(path, f"filen kan inte läsas: {why}", todo)
 
 
 def _broken_zip(exc: BaseException) -> str:
@@ -215,12 +241,7 @@ def screen_workbook_file(path: Path) -> Screening:
         with path.open("rb") as file:
             head = file.read(_PROLOGUE)
     except OSError as exc:
-        why = _OS_ERRORS.get(exc.errno, "operativsystemet kunde inte läsa den")
-        raise _refuse(
-            path,
-            f"filen kan inte läsas: {why}",
-            "Kontrollera sökvägen och att filen går att öppna.",
-        ) from None
+        raise _unreadable(path, exc) from None
     if size == 0:
         raise _refuse(path, "filen är tom (0 byte)", "Förväntade en arbetsbok sparad som .xlsx.")
     if head.startswith(OLE2_SIGNATURE):

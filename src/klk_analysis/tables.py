@@ -24,7 +24,13 @@ TABLE_FOLDER = "tabeller"
 # Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Classes the report's style sheet knows: sums and the result are printed in bold.
-ROW_CLASSES = {"line": "rad", "sum": "summa", "result": "summa resultat"}
+ROW_CLASSES = {
+    "line": "rad",
+    "sum": "summa",
+    "total": "summa",
+    "result": "summa resultat",
+    "varav": "rad varav",
+}
 
 
 def label_header(table: Table) -> str:

@@ -1,46 +1,30 @@
 """Reconciliation: every printed figure that can be recomputed is recomputed and compared."""
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
 
 import pandas as pd
 
 from klk_analysis.errors import InconsistentDataError
+from klk_analysis.findings import Finding
 from klk_analysis.formatting import mnkr
-from klk_analysis.loading import Column, Table, Workbook
+from klk_analysis.loading import (
+    MAX_PLAUSIBLE_MNKR,
+    UNIT_NAMES_SV,
+    Column,
+    Table,
+    Workbook,
+    likely_factor,
+    printed_columns,
+    ram_row,
+)
 
 DEFAULT_TOLERANCE = 0.2
-# The largest Swedish municipality's whole budget is under this, so no board's figure is larger.
-MAX_PLAUSIBLE_MNKR = 50_000.0
 # Driftram and the units' budgets a factor near 1 000 apart: one table is in tkr, one in mnkr.
 _TKR_FACTOR = (500.0, 2000.0)
 # Below this a gap is floating-point noise, not a difference a reader could see.
 _NOISE = 0.005
 
 TABLE_NAMES_SV = {"resultatrakning": "Resultaträkning", "driftredovisning": "Driftredovisning"}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One result of a check: a rounding note (info), a warning or an error.
-
-    `cell` is the Excel address of the printed figure the finding is about (C6), on the
-    sheet of `table`; it comes last so that findings built without it still work.
-    """
-
-    severity: str
-    check: str
-    table: str
-    row: str
-    column: str
-    printed: float | None
-    computed: float | None
-    message: str
-    cell: str = ""
-
-    def as_dict(self) -> dict:
-        """Return the finding as plain data for JSON."""
-        return asdict(self)
 
 
 def cell_of(table: Table, pos: int, column: Column) -> str:
@@ -85,28 +69,19 @@ def _compare(check, table: Table, pos: int, column: Column, computed, what, tole
     )
 
 
-def sum_parts(rows: pd.DataFrame) -> dict[int, list[int]]:
+def sum_parts(table: Table) -> dict[int, list[int]]:
     """Map each sum row's position to the positions of the rows it adds up."""
-    parts, lines, sums = {}, [], []
-    for pos, kind in enumerate(rows["kind"]):
-        if kind == "line":
-            lines.append(pos)
-        elif kind == "sum":
-            parts[pos] = lines or sums[:]
-            sums.append(pos)
-            lines = []
-        else:  # result: the sections' sums, or the lines when there are no sections
-            parts[pos] = sums + lines if sums else lines
-            sums, lines = [], []
-    return parts
+    return {pos: list(members) for pos, members in table.parts.items()}
 
 
 def _sign_hint(rows: pd.DataFrame, members: list[int], column: str, gap: float, tol: float):
     for pos in members:
         value = rows[column].iloc[pos]
         if value and abs(gap + 2 * value) <= tol + 1e-9:
+            group = rows["group"].iloc[pos] if "group" in rows else ""
+            where = f" i gruppen {group!r}" if group else ""
             return (
-                f" Stämmer om raden {rows['label'].iloc[pos]!r} har motsatt tecken "
+                f" Stämmer om raden {rows['label'].iloc[pos]!r}{where} har motsatt tecken "
                 f"({mnkr(-value)} i stället för {mnkr(value)}): troligen ett tappat minustecken."
             )
     return ""
@@ -116,10 +91,10 @@ def check_sums(table: Table, tolerance: float) -> list[Finding]:
     """Check every sum row against the rows it adds up, in every column."""
     findings = []
     rows = table.rows
-    for pos, members in sum_parts(rows).items():
+    for pos, members in sum_parts(table).items():
         if not members:
             continue
-        for column in table.columns:
+        for column in printed_columns(table):
             computed = float(rows[column.id].iloc[members].sum())
             gap = rows[column.id].iloc[pos] - computed
             hint = _sign_hint(rows, members, column.id, gap, tolerance)
@@ -141,7 +116,7 @@ def check_differences(table: Table, tolerance: float) -> list[Finding]:
     for result, minuend, subtrahend in pairs:
         for year in years:
             cols = [table.column(m, year) for m in (result, minuend, subtrahend)]
-            if None in cols:
+            if None in cols or cols[0].derived:
                 continue
             res, a, b = cols
             computed = table.rows[a.id] - table.rows[b.id]
@@ -160,68 +135,50 @@ def check_differences(table: Table, tolerance: float) -> list[Finding]:
     return findings
 
 
-def _row(table: Table, kind: str | None = None, contains: str | None = None) -> int | None:
-    rows = table.rows
-    mask = pd.Series(True, index=rows.index)
-    if kind:
-        mask &= rows["kind"] == kind
-    if contains:
-        mask &= rows["key"].str.contains(contains, regex=False)
-    found = rows.index[mask]
-    return int(found[-1]) if len(found) else None
-
-
 def annual_budget(table: Table) -> pd.Series | None:
     """Return each row's annual budget: printed, or årsprognos minus avvikelse årsprognos."""
-    printed = table.column("arsbudget")
-    if printed is not None:
-        return table.rows[printed.id]
-    forecast, deviation = table.column("arsprognos"), table.column("avvikelse_arsprognos")
-    if forecast is None or deviation is None:
-        return None
-    return table.rows[forecast.id] - table.rows[deviation.id]
+    column = table.column("arsbudget", table.period.year)
+    return None if column is None else table.rows[column.id]
 
 
 def check_between_tables(workbook: Workbook, tolerance: float) -> list[Finding]:
     """Check the driftredovisning's total against the resultaträkning's result and driftram."""
     rr, dr = workbook.resultatrakning, workbook.driftredovisning
-    result = _row(rr, "result")
-    total = _row(dr, "result")
-    total = _row(dr, "sum") if total is None else total
+    result, total = rr.total(), dr.total()
     if result is None or total is None:
         return []
     findings = []
     for measure in ("budgetavvikelse", "avvikelse_arsprognos"):
-        a, b = rr.column(measure), dr.column(measure, rr.period.year)
-        if a is None or b is None:
+        a, b = rr.column(measure, rr.period.year), dr.column(measure, rr.period.year)
+        if a is None or b is None or b.derived:
             continue
+        where = f" (cell {cell_of(rr, result, a)})" if not a.derived else ""
         finding = _compare(
             "mellan_tabeller",
             dr,
             total,
             b,
             float(rr.rows[a.id].iloc[result]),
-            f"resultaträkningens {rr.rows['label'].iloc[result]!r} "
-            f"(cell {cell_of(rr, result, a)}) har",
+            f"resultaträkningens {rr.rows['label'].iloc[result]!r}{where} har",
             tolerance,
         )
         if finding:
             findings.append(finding)
-    ram_row = _row(rr, contains="kommunersättning")
-    if ram_row is None:
-        ram_row = _row(rr, contains="driftram")
-    rr_budget, dr_budget = annual_budget(rr), dr.column("arsbudget")
-    if ram_row is not None and rr_budget is not None and dr_budget is not None:
+    ram = ram_row(rr)
+    rr_budget, dr_budget = annual_budget(rr), dr.column("arsbudget", rr.period.year)
+    if ram is not None and rr_budget is not None and dr_budget is not None:
+        if dr_budget.derived:
+            return findings
         # Units' net budgets add up to the budgeted result minus the driftram.
-        expected = float(rr_budget.iloc[result] - rr_budget.iloc[ram_row])
+        expected = float(rr_budget.iloc[result] - rr_budget.iloc[ram])
         finding = _compare(
             "driftram",
             dr,
             total,
             dr_budget,
             expected,
-            f"driftram {mnkr(float(rr_budget.iloc[ram_row]))} och budgeterat "
-            f"resultat {mnkr(float(rr_budget.iloc[result]))} ger",
+            f"driftram ({rr.rows['label'].iloc[ram]}) {mnkr(float(rr_budget.iloc[ram]))} och "
+            f"budgeterat resultat {mnkr(float(rr_budget.iloc[result]))} ger",
             tolerance,
         )
         if finding:
@@ -229,54 +186,67 @@ def check_between_tables(workbook: Workbook, tolerance: float) -> list[Finding]:
     return findings
 
 
-def _stated_unit(table: Table) -> str:
-    return "tkr" if table.unit_scale != 1.0 else "mnkr"
+# The unit a table's figures look like they are in, by how much larger they are than stated.
+_FACTOR_WORDS = {1000.0: "1 000", 1_000_000.0: "1 000 000"}
+_SMALLER_UNIT = {("mnkr", 1000.0): "tkr", ("mnkr", 1_000_000.0): "kr", ("tkr", 1000.0): "kr"}
+
+
+def _too_large(table: Table) -> tuple[int, Column, float] | None:
+    for column in printed_columns(table):
+        values = table.rows[column.id].abs()
+        if (values > MAX_PLAUSIBLE_MNKR).any():
+            pos = int(values.to_numpy().argmax())
+            return pos, column, float(table.rows[column.id].iloc[pos])
+    return None
 
 
 def check_units(workbook: Workbook) -> list[Finding]:
-    """Flag figures that look like tkr labelled as mnkr: too large, or 1 000 times the driftram."""
+    """Flag figures whose scale contradicts the stated unit: too large, or 1 000 times the ram."""
     findings = []
     for table in (workbook.resultatrakning, workbook.driftredovisning):
-        for column in table.columns:
-            values = table.rows[column.id].abs()
-            if not (values > MAX_PLAUSIBLE_MNKR).any():
-                continue
-            pos = int(values.to_numpy().argmax())
-            printed = float(table.rows[column.id].iloc[pos])
-            findings.append(
-                Finding(
-                    "error",
-                    "enhet",
-                    table.name,
-                    table.rows["label"].iloc[pos],
-                    column.header,
-                    round(printed, 6),
-                    None,
-                    f"{_where(table, pos, column)}: "
-                    f"{mnkr(printed)} mnkr är orimligt stort för en nämnd (över "
-                    f"{mnkr(MAX_PLAUSIBLE_MNKR)} mnkr): siffrorna ser ut att vara i tkr fast "
-                    f"bladet anger {_stated_unit(table)}. Skriv 'Belopp i tkr' ovanför "
-                    "rubrikraden, eller dela beloppen med 1 000.",
-                    cell_of(table, pos, column),
-                )
+        found = _too_large(table)
+        if found is None:
+            continue
+        pos, column, printed = found
+        # tkr under "mnkr" is 1 000 too large; kronor under "mnkr" 1 000 000, under "tkr" 1 000.
+        largest = max(float(table.rows[c.id].abs().max()) for c in printed_columns(table))
+        factor = likely_factor(largest) if table.unit == "mnkr" else 1000.0
+        real = _SMALLER_UNIT.get((table.unit, factor), "kr")
+        findings.append(
+            Finding(
+                "error",
+                "enhet",
+                table.name,
+                table.rows["label"].iloc[pos],
+                column.header,
+                round(printed, 6),
+                None,
+                f"{_where(table, pos, column)}: {mnkr(printed)} mnkr är orimligt stort för en "
+                f"nämnd (över {mnkr(MAX_PLAUSIBLE_MNKR)} mnkr): siffrorna ser ut att vara i "
+                f"{UNIT_NAMES_SV[real]} fast bladet anger {UNIT_NAMES_SV[table.unit]} "
+                f"(en faktor {_FACTOR_WORDS[factor]}). Skriv 'Belopp i {UNIT_NAMES_SV[real]}' "
+                "ovanför rubrikraden.",
+                cell_of(table, pos, column),
             )
-            break  # one finding per table: the whole table is in the wrong unit
+        )
     rr, dr = workbook.resultatrakning, workbook.driftredovisning
-    ram_row = _row(rr, contains="kommunersättning")
-    ram_row = _row(rr, contains="driftram") if ram_row is None else ram_row
-    total = _row(dr, "result")
-    total = _row(dr, "sum") if total is None else total
-    rr_budget, dr_budget = annual_budget(rr), dr.column("arsbudget")
-    if any(x is None for x in (ram_row, total, rr_budget, dr_budget)):
+    ram, total = ram_row(rr), dr.total()
+    rr_budget, dr_budget = annual_budget(rr), dr.column("arsbudget", rr.period.year)
+    if any(x is None for x in (ram, total, rr_budget, dr_budget)) or dr_budget.derived:
         return findings
-    ram, units = float(rr_budget.iloc[ram_row]), float(dr.rows[dr_budget.id].iloc[total])
-    if not ram or not units:
+    ram_value, units = float(rr_budget.iloc[ram]), float(dr.rows[dr_budget.id].iloc[total])
+    if not ram_value or not units:
         return findings
-    ratio = abs(units / ram)
+    ratio = abs(units / ram_value)
     low, high = _TKR_FACTOR
     flagged = {f.table for f in findings}
     for suspect, factor in ((dr, ratio), (rr, 1 / ratio)):
-        if low <= factor <= high and suspect.name not in flagged:
+        for size in (1000.0, 1_000_000.0):
+            if not (low * size / 1000 <= factor <= high * size / 1000):
+                continue
+            if suspect.name in flagged:
+                continue
+            real = _SMALLER_UNIT.get((suspect.unit, size), "kr")
             findings.append(
                 Finding(
                     "error",
@@ -285,14 +255,15 @@ def check_units(workbook: Workbook) -> list[Finding]:
                     dr.rows["label"].iloc[total],
                     dr_budget.header,
                     round(units, 6),
-                    round(-ram, 6),
+                    round(-ram_value, 6),
                     f"{TABLE_NAMES_SV[suspect.name]}: enheternas årsbudget {mnkr(units)} "
                     f"(blad {dr.sheet!r}, cell {cell_of(dr, total, dr_budget)}) och "
-                    f"driftramen {mnkr(ram)} i resultaträkningens rad "
-                    f"{rr.rows['label'].iloc[ram_row]!r} (blad {rr.sheet!r}) skiljer sig med "
+                    f"driftramen {mnkr(ram_value)} i resultaträkningens rad "
+                    f"{rr.rows['label'].iloc[ram]!r} (blad {rr.sheet!r}) skiljer sig med "
                     f"en faktor {mnkr(factor)}: {TABLE_NAMES_SV[suspect.name].lower()}en ser ut "
-                    f"att vara i tkr fast bladet anger {_stated_unit(suspect)}. Rätta "
-                    "enhetsraden ('Belopp i tkr') ovanför rubrikraden.",
+                    f"att vara i {UNIT_NAMES_SV[real]} fast bladet anger "
+                    f"{UNIT_NAMES_SV[suspect.unit]} (en faktor {_FACTOR_WORDS[size]}). Rätta "
+                    f"enhetsraden ('Belopp i {UNIT_NAMES_SV[real]}') ovanför rubrikraden.",
                     cell_of(dr, total, dr_budget),
                 )
             )
@@ -307,6 +278,7 @@ def reconcile(workbook: Workbook, tolerance: float = DEFAULT_TOLERANCE) -> list[
         findings += check_sums(table, tolerance)
         findings += check_differences(table, tolerance)
     findings += check_between_tables(workbook, tolerance)
+    findings += list(workbook.notes)
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(findings, key=lambda f: order[f.severity])
 

@@ -1,0 +1,183 @@
+"""The structure finder: sums, their parts and groups, from words and from the figures."""
+
+from klk_analysis.structure import Row, find_structure
+
+
+def line(label, *values):
+    return Row(label, tuple(float(v) for v in values))
+
+
+def total(label, *values, result=False, name=""):
+    return Row(
+        label,
+        tuple(float(v) for v in values),
+        says_sum=not result,
+        says_result=result,
+        name=name or label.split(" ", 1)[-1],
+    )
+
+
+def heading(label):
+    return Row(label, (), heading=True)
+
+
+def test_sections_and_result_as_in_the_source_document():
+    rows = [
+        line("Kommunersättning", 115.4),
+        line("Övriga intäkter", 16.7),
+        total("Summa INTÄKTER", 132.0),  # 115,4 + 16,7 = 132,1: a rounding gap
+        line("Personalkostnader", -29.1),
+        line("Övriga kostnader", -90.8),
+        total("Summa KOSTNADER", -119.9),
+        total("Summa ÅRETS RESULTAT", 12.1, result=True),
+    ]
+    s = find_structure(rows)
+    assert s.parts == {2: (0, 1), 5: (3, 4), 6: (2, 5)}
+    assert s.kinds == ("line", "line", "sum", "line", "line", "sum", "result")
+    assert s.total == 6
+
+
+def test_groups_with_subtotals_beside_a_unit_outside_any_group():
+    rows = [
+        line("Central administration", -10, -11),  # 0: outside any group
+        line("Förskola Nord", -20, -21),  # 1
+        line("Förskola Syd", -15, -15),  # 2
+        total("Summa Förskola", -35, -36),  # 3 = 1 + 2
+        line("Skola A", -30, -29),  # 4
+        line("Skola B", -40, -42),  # 5
+        total("Summa Grundskola", -70, -71),  # 6 = 4 + 5
+        total("Totalt", -115, -118),  # 7 = 0 + 3 + 6
+    ]
+    s = find_structure(rows)
+    assert s.parts[3] == (1, 2)
+    assert s.parts[6] == (4, 5)
+    assert s.parts[7] == (0, 3, 6)
+    assert s.groups == ("", "Förskola", "Förskola", "", "Grundskola", "Grundskola", "", "")
+    assert s.total == 7
+
+
+def test_a_wrong_subtotal_still_takes_its_own_units():
+    # Summa Förskola typed −40 instead of −35 in the first column; the second column adds up.
+    rows = [
+        line("Central administration", -10, -11),
+        line("Förskola Nord", -20, -21),
+        line("Förskola Syd", -15, -15),
+        total("Summa Förskola", -40, -36),
+        total("Totalt", -45, -47),
+    ]
+    s = find_structure(rows)
+    # (1, 2) adds up in the second column (−36); (0, 1, 2) in neither (−45, −47)
+    assert s.parts[3] == (1, 2)
+    assert s.parts[4] == (0, 3)
+
+
+def test_nested_groups_under_headings():
+    rows = [
+        heading("Utbildning"),
+        heading("Grundskola"),
+        line("Skola A", -30),
+        line("Skola B", -40),
+        total("Summa Grundskola", -70),
+        heading("Gymnasium"),
+        line("Gymnasiet", -50),
+        total("Summa Gymnasium", -50),
+        total("Summa Utbildning", -120),
+        line("Stab", -5),
+        total("Totalt", -125),
+    ]
+    s = find_structure(rows)
+    assert s.parts[4] == (2, 3)
+    assert s.parts[7] == (6,)
+    assert s.parts[8] == (4, 7)
+    assert s.parts[10] == (8, 9)
+    assert s.groups[2] == "Grundskola" and s.groups[6] == "Gymnasium"
+    assert s.groups[4] == "Utbildning" and s.groups[9] == ""
+
+
+def test_headings_without_subtotals_name_their_units():
+    rows = [
+        heading("Förskola"),
+        line("Nord", -20),
+        line("Syd", -15),
+        heading("Skola"),
+        line("A", -30),
+        total("Totalt", -65),
+    ]
+    s = find_structure(rows)
+    assert s.parts[5] == (1, 2, 4)
+    assert s.groups[1] == "Förskola" and s.groups[2] == "Förskola" and s.groups[4] == "Skola"
+
+
+def test_grand_total_first():
+    rows = [
+        total("Totalt", -65, -66),
+        line("Nord", -20, -21),
+        line("Syd", -15, -15),
+        line("A", -30, -30),
+    ]
+    s = find_structure(rows)
+    assert s.reversed
+    assert sorted(s.parts[0]) == [1, 2, 3]
+    assert s.total == 0
+
+
+def test_group_totals_first_without_sum_words_are_found_by_their_figures():
+    rows = [
+        line("Förskola", -35, -36),  # = the next two
+        line("Nord", -20, -21),
+        line("Syd", -15, -15),
+        line("Grundskola", -70, -71),  # = the next two
+        line("A", -30, -29),
+        line("B", -40, -42),
+    ]
+    s = find_structure(rows)
+    assert sorted(s.parts[0]) == [1, 2]
+    assert sorted(s.parts[3]) == [4, 5]
+    assert s.groups[1] == "Förskola" and s.groups[5] == "Grundskola"
+
+
+def test_a_unit_equal_to_nothing_is_not_a_sum():
+    rows = [line("A", -1, -2), line("B", -3, -4), line("C", -4, -5), total("Summa", -8, -11)]
+    # C is not A + B in both columns (−4 ≠ −4? yes; −5 ≠ −6): C stays a unit
+    s = find_structure(rows)
+    assert s.kinds[2] == "line"
+    assert s.parts[3] == (0, 1, 2)
+
+
+def test_kommunbidrag_shape_result_is_nettokostnad_plus_kommunbidrag():
+    rows = [
+        line("Verksamhetens intäkter", 150),
+        line("Verksamhetens kostnader", -1450),
+        total("Verksamhetens nettokostnad", -1300),
+        line("Kommunbidrag", 1320),
+        total("Årets resultat", 20, result=True),
+    ]
+    s = find_structure(rows)
+    assert s.parts[2] == (0, 1)
+    assert s.parts[4] == (2, 3)
+
+
+def test_a_lost_sign_keeps_the_layouts_parts():
+    # Skola B printed +40 instead of −40: no choice of rows adds up, so the layout decides.
+    rows = [
+        line("Stab", -5),
+        line("Skola A", -30),
+        line("Skola B", 40),
+        total("Summa Grundskola", -70),
+        total("Totalt", -75),
+    ]
+    s = find_structure(rows)
+    assert s.parts[3] == (0, 1, 2) or s.parts[3] == (1, 2)
+    assert s.parts[4][-1] == 3
+
+
+def test_varav_rows_are_not_parts_of_a_sum():
+    rows = [
+        line("Intäkter", 100),
+        Row("varav bidrag", (40.0,), varav=True),
+        line("Kostnader", -90),
+        total("Summa", 10),
+    ]
+    s = find_structure(rows)
+    assert s.parts[3] == (0, 2)
+    assert s.kinds[1] == "varav"

@@ -1,0 +1,91 @@
+"""The vocabulary: one packaged file, extended by the user's own without touching code."""
+
+import re
+
+import pytest
+
+from klk_analysis import paths
+from klk_analysis.errors import UnusableInputError
+from klk_analysis.loading import load_workbook
+from klk_analysis.periods import parse_header
+from klk_analysis.vocabulary import PACKAGED, load, markdown, normalise
+from tests.workbooks import DR_HEADER, DR_ROWS, RR_HEADER, RR_ROWS, make_workbook, sheet
+
+
+def test_normalise_drops_dots_dashes_and_case():
+    assert normalise("Avv. Budget") == "avv budget"
+    assert normalise("T.o.m.  mars") == "t o m mars"
+    assert normalise("S:a Grundskola") == "sa grundskola"
+    assert normalise("Budget\u00a0helår (tkr)") == "budget helår tkr"
+
+
+def test_every_measure_word_is_read_as_its_measure():
+    vocabulary = load()
+    for measure, phrases in vocabulary.section("measures").items():
+        for phrase in phrases:
+            head = parse_header(phrase + " 2023")
+            assert head is not None and head.measure == measure, phrase
+
+
+def _user_words(tmp_path, text):
+    path = tmp_path / "ord.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_users_file_adds_a_header_word_and_says_where_it_came_from(tmp_path):
+    assert parse_header("Ack. nettokostnad 2022-03") is None
+    user = _user_words(tmp_path, '[measures]\nutfall = ["Ack. nettokostnad"]\n')
+    vocabulary = load(user)
+    head = parse_header("Ack. nettokostnad 2022-03", vocabulary)
+    assert (head.measure, head.year, head.month) == ("utfall", 2022, 3)
+    assert vocabulary.source("measures", "utfall", "ack nettokostnad") == user
+    assert vocabulary.source("measures", "utfall", "utfall") == PACKAGED
+    assert vocabulary.is_user_word("measures", "utfall", "Ack. nettokostnad")
+    # the packaged words are still there
+    assert parse_header("Bokfört 2022-03", vocabulary).measure == "utfall"
+
+
+def test_a_workbook_with_the_users_header_word_loads_with_the_file(tmp_path, monkeypatch):
+    header = ["Konto", "Utfall Mar 2021", "Ack. nettokostnad Mar 2022", *RR_HEADER[3:]]
+    path = make_workbook(
+        tmp_path / "a.xlsx",
+        {
+            "Resultaträkning": sheet("Resultaträkning", header, RR_ROWS),
+            "Driftredovisning": sheet("Driftredovisning", DR_HEADER, DR_ROWS),
+        },
+    )
+    with pytest.raises(UnusableInputError, match="kolumn saknas för utfall"):
+        load_workbook(path)
+    user = _user_words(tmp_path, '[measures]\nutfall = ["Ack. nettokostnad"]\n')
+    monkeypatch.setenv("KLK_VOCABULARY", str(user))
+    wb = load_workbook(path)
+    assert wb.resultatrakning.rows["utfall_2022"].tolist() == [r[2] for r in RR_ROWS]
+
+
+def test_an_unknown_list_is_refused_with_the_allowed_names(tmp_path):
+    user = _user_words(tmp_path, '[measures]\nutfal = ["Ack"]\n')
+    with pytest.raises(UnusableInputError) as info:
+        load(user)
+    assert "[measures] utfal finns inte" in str(info.value)
+    assert "utfall" in str(info.value) and str(user) in str(info.value)
+
+
+def test_a_broken_file_is_refused_in_swedish(tmp_path):
+    user = _user_words(tmp_path, "[measures\nutfall = \n")
+    with pytest.raises(UnusableInputError, match="ordlistan kan inte läsas"):
+        load(user)
+    with pytest.raises(UnusableInputError, match="ska vara en lista av ord"):
+        load(_user_words(tmp_path, "[measures]\nutfall = 3\n"))
+
+
+def test_a_missing_named_file_is_refused(tmp_path):
+    with pytest.raises(UnusableInputError, match="ordlistan finns inte"):
+        load(tmp_path / "saknas.toml")
+
+
+def test_the_documented_vocabulary_is_the_packaged_file():
+    doc = (paths.ROOT / "docs" / "arbetsbokens-format.md").read_text(encoding="utf-8")
+    found = re.search(r"<!-- ordlista -->\n(.*?)\n<!-- /ordlista -->", doc, re.DOTALL)
+    assert found is not None, "docs/arbetsbokens-format.md saknar ordlistan"
+    assert found[1] == markdown(), "kör python scripts/update_docs.py"

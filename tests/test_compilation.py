@@ -116,3 +116,107 @@ def test_html_keeps_the_email_rules_and_links_each_board():
     assert '<th scope="col">Prognosavvikelse</th>' in html
     assert check_html('<html lang="sv"><title>t</title><a href="../x.html">x</a></html>', True)
     assert check_html('<html lang="sv"><title>t</title><a href="C:/x.html">x</a></html>', True)
+
+
+def _register(rows):
+    """A forecast register by hand: (board, month, table, kind, årsprognos, utfall)."""
+    from klk_analysis.register import COLUMNS, empty_register
+
+    entries = [
+        {
+            "board": board,
+            "period": f"2022-{month:02d}",
+            "year": 2022,
+            "month": month,
+            "table": table,
+            "order": 9 if kind == "result" else 1,
+            "key": f"{table}-{kind}",
+            "label": "Årets resultat" if kind == "result" else "Rad",
+            "kind": kind,
+            "arsprognos": forecast,
+            "utfall": outcome,
+        }
+        for board, month, table, kind, forecast, outcome in rows
+    ]
+    return pd.concat([empty_register(), pd.DataFrame(entries)], ignore_index=True)[COLUMNS]
+
+
+def test_prognossakerhet_per_board_at_december_with_the_bias_across_boards():
+    rr = "resultatrakning"
+    register = _register(
+        [
+            # Kommunstyrelsen: forecasts +3,0 (mars) and +1,5 (augusti), outcome +4,2.
+            ("Kommunstyrelsen", 3, rr, "result", 3.0, 1.0),
+            ("Kommunstyrelsen", 8, rr, "result", 1.5, 2.0),
+            ("Kommunstyrelsen", 12, rr, "result", 4.2, 4.2),
+            ("Kommunstyrelsen", 3, rr, "line", 50.0, 10.0),  # a line: not the result
+            ("Kommunstyrelsen", 12, rr, "line", 40.0, 40.0),
+            # Tekniska nämnden: −2,1 (mars) and −5,0 (augusti), outcome −3,5.
+            ("Tekniska nämnden", 3, rr, "result", -2.1, -1.0),
+            ("Tekniska nämnden", 8, rr, "result", -5.0, -2.0),
+            ("Tekniska nämnden", 12, rr, "result", -3.5, -3.5),
+            # Not a board of this compilation, and a board without December: both left out.
+            ("Annan nämnd", 3, rr, "result", 9.0, 1.0),
+            ("Annan nämnd", 12, rr, "result", 1.0, 1.0),
+            ("Socialnämnden", 8, rr, "result", -1.0, -1.0),
+        ]
+    )
+    boards = ["Tekniska nämnden", "Kommunstyrelsen", "Socialnämnden"]
+    assert compilation.forecast_accuracy(register, Period(2022, 8), boards).empty
+    errors = compilation.forecast_accuracy(register, Period(2022, 12), boards)
+    # outcome − forecast: KS 4,2 − 3,0 = +1,2 and 4,2 − 1,5 = +2,7;
+    # Tekniska −3,5 − (−2,1) = −1,4 and −3,5 − (−5,0) = +1,5.
+    assert list(errors.index) == ["Kommunstyrelsen", "Tekniska nämnden"]
+    assert list(errors.columns) == [3, 8]
+    assert errors.loc["Kommunstyrelsen"].tolist() == pytest.approx([1.2, 2.7])
+    assert errors.loc["Tekniska nämnden"].tolist() == pytest.approx([-1.4, 1.5])
+    bias = compilation.accuracy_bias(errors)
+    # mars: (1,2 − 1,4) / 2 = −0,1, one of two better; augusti: (2,7 + 1,5) / 2 = +2,1, both.
+    assert bias["mean_error"].tolist() == pytest.approx([-0.1, 2.1])
+    assert bias["better"].tolist() == [1, 2] and bias["boards"].tolist() == [2, 2]
+    text = compilation.accuracy_sentences(errors, 2022)
+    assert text == (
+        "Med prognosen i mars blev 2022 års resultat i genomsnitt 0,1 miljoner kronor sämre än "
+        "prognosen för två nämnder; en av dem fick ett bättre utfall än prognosen. "
+        "Med prognosen i augusti blev 2022 års resultat i genomsnitt 2,1 miljoner kronor bättre "
+        "än prognosen för två nämnder; två av dem fick ett bättre utfall än prognosen."
+    )
+    shown = compilation.accuracy_display(errors)
+    assert shown.columns.tolist() == ["Nämnd", "Prognos i mars", "Prognos i augusti"]
+    assert shown.to_numpy().tolist() == [
+        ["Kommunstyrelsen", "+1,2", "+2,7"],
+        ["Tekniska nämnden", "\u22121,4", "+1,5"],
+        ["Genomsnitt för nämnderna", "\u22120,1", "+2,1"],
+    ]
+    charts = compilation.accuracy_charts(errors, 2022)
+    assert [c.name for c in charts] == [
+        "prognossakerhet_03_per_namnd",
+        "prognossakerhet_08_per_namnd",
+    ]
+    assert "Kommunstyrelsen" in charts[1].alt and "+2,7" in charts[1].alt
+    section = "\n".join(compilation.accuracy_html(errors, charts, 2022))
+    assert '<th scope="row">Genomsnitt för nämnderna</th>' in section
+    assert '<td class="tal">\u22121,4</td>' in section
+    page = compilation.render_html(
+        compilation.compilation_table(
+            pd.DataFrame(
+                [
+                    {
+                        "board": "Kommunstyrelsen",
+                        "status": "ok",
+                        "message": "",
+                        "link": "kommunstyrelsen/rapport.html",
+                        **dict.fromkeys(compilation.FIGURES, 1.0),
+                    }
+                ]
+            )
+        ),
+        pd.DataFrame(columns=["severity", "message"]),
+        "Text.",
+        [],
+        Period(2022, 12),
+        "",
+        compilation.accuracy_html(errors, charts, 2022),
+    )
+    assert check_html(page, relative_links=True) == []
+    assert "<h2>Prognossäkerhet per nämnd</h2>" in page

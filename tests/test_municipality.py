@@ -114,3 +114,46 @@ def test_eight_boards_six_reports_a_compilation_and_a_rerun_without_stale_folder
         "tekniska-namnden",
         "vard-och-omsorgsnamnden",
     ]
+
+
+def test_board_option_and_two_workbooks_of_one_board_through_klk_run(tmp_path, capsys):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    _ks, tekniska = demo.write_demo(raw, "2022-08", (demo.BOARDS[0], demo.BOARDS[5]))
+    assert tekniska.name == "tekniska-namnden.xlsx"
+    copy = raw / "2022-08" / "Tekniska kopia.xlsx"
+    copy.write_bytes(tekniska.read_bytes())
+    argv = ["run", "2022-08", "--raw", str(raw), "--outputs", str(out)]
+    argv += ["--processed", str(tmp_path / "p")]
+    period = out / "2022-08"
+
+    # Every board: Kommunstyrelsen is made, Tekniska nämnden stops with exit 2 naming both files.
+    assert main(argv) == 2
+    printed = capsys.readouterr().out
+    assert "2 arbetsböcker för Tekniska nämnden i samma period:" in printed
+    assert str(copy) in printed and str(tekniska) in printed
+    assert sorted(p.parent.name for p in period.glob("*/rapport.html")) == ["kommunstyrelsen"]
+    status = pd.read_excel(period / "sammanstallning.xlsx", sheet_name=0).set_index("Nämnd")
+    assert str(copy) in status.loc["Tekniska nämnden", "Status"]
+    made = (period / "kommunstyrelsen" / "manifest.json").read_bytes()
+
+    # --board in another case runs that board alone; the other board is not touched.
+    assert main([*argv, "--board", "KOMMUNSTYRELSEN"]) == 0
+    printed = capsys.readouterr().out
+    assert not [line for line in printed.splitlines() if line.startswith("2022-08   Tekniska")]
+    assert (period / "kommunstyrelsen" / "manifest.json").read_bytes() != made
+    assert not (period / "tekniska-namnden").exists()
+    made = (period / "kommunstyrelsen" / "manifest.json").read_bytes()
+
+    # --board by the file name (any case) of a board with two workbooks: exit 2, both named.
+    assert main([*argv, "--board", "TEKNISKA KOPIA.XLSX"]) == 2
+    printed = capsys.readouterr().out
+    assert str(copy) in printed and str(tekniska) in printed
+    assert (period / "kommunstyrelsen" / "manifest.json").read_bytes() == made
+
+    # A name no board has: exit 2, the boards of the folder listed, nothing run.
+    assert main([*argv, "--board", "Gatunämnden"]) == 2
+    err = capsys.readouterr()
+    said = err.out + err.err
+    assert "ingen nämnd heter \u201dGatunämnden\u201d" in said
+    assert "Kommunstyrelsen, Tekniska nämnden" in said
+    assert (period / "kommunstyrelsen" / "manifest.json").read_bytes() == made

@@ -239,6 +239,9 @@ def _run(args) -> int:
     results = municipality.run_boards(
         periods, board=args.board, jobs=args.jobs, say=print, **options
     )
+    if len(results) == 1 and not results[0].board:  # the period itself: no folder, no workbook
+        print(f"klk: {results[0].message}", file=sys.stderr)
+        return results[0].exit_code
     print(runner.summary_table(results))
     return runner.exit_code(results)
 

@@ -37,6 +37,7 @@ FIGURES = {
 ROWS = ("resultat", "kommunbidrag")
 MEASURES = ("utfall", "budget", "budgetavvikelse", "arsprognos", "avvikelse_arsprognos")
 STATUS_OK = "ok"
+ACCURACY_MEAN = "Genomsnitt för nämnderna"
 
 
 # --- the key amounts of one board ----------------------------------------------------------------
@@ -262,6 +263,104 @@ def deviation_charts(table: pd.DataFrame, period: Period) -> list:
     return charts
 
 
+# --- prognossäkerhet per board, at December ------------------------------------------------------
+
+
+def forecast_accuracy(register: pd.DataFrame, period: Period, boards: list[str]) -> pd.DataFrame:
+    """Return outcome − forecast of each board's result, one row per board, a column per month.
+
+    Only at December, when the year's outcome is in the register (from that board's December
+    run): the managers' årsprognos for the result row given at each earlier report of the year,
+    against the December result. Positive: the outcome turned out better than the forecast.
+    Empty before December or when no board has both a forecast and an outcome.
+    """
+    from klk_analysis.register import accuracy
+
+    if period.month != 12 or register.empty:
+        return pd.DataFrame()
+    scored = accuracy(register[register["board"].isin(boards)], period.year)
+    result = scored[
+        (scored["method"] == "arsprognos")
+        & (scored["table"] == "resultatrakning")
+        & (scored["kind"] == "result")
+    ]
+    if result.empty:
+        return pd.DataFrame()
+    table = result.pivot_table(index="board", columns="month", values="error", aggfunc="first")
+    order = [b for b in sorted(boards, key=str.casefold) if b in table.index]
+    return table.loc[order].sort_index(axis=1)
+
+
+def accuracy_bias(errors: pd.DataFrame) -> pd.DataFrame:
+    """Return the bias across boards per forecast month: mean error, boards, how many better."""
+    return pd.DataFrame(
+        {
+            "month": errors.columns,
+            "mean_error": [float(errors[m].mean()) for m in errors.columns],
+            "boards": [int(errors[m].notna().sum()) for m in errors.columns],
+            "better": [int((errors[m] > 0).sum()) for m in errors.columns],
+        }
+    )
+
+
+def accuracy_display(errors: pd.DataFrame) -> pd.DataFrame:
+    """Return the accuracy table with Swedish headers, signed amounts and the mean as last row."""
+    from klk_analysis.narrative import signed
+    from klk_analysis.periods import MONTH_NAMES_SV
+
+    headers = {m: f"Prognos i {MONTH_NAMES_SV[m - 1]}" for m in errors.columns}
+    mean = errors.mean().rename(ACCURACY_MEAN)
+    shown = pd.concat([errors, mean.to_frame().T]).rename(columns=headers)
+    for header in headers.values():
+        shown[header] = ["" if pd.isna(v) else signed(v) for v in shown[header]]
+    return shown.rename_axis("Nämnd").reset_index()
+
+
+def accuracy_sentences(errors: pd.DataFrame, year: int) -> str:
+    """Return the sentences on the bias across boards, one per forecast month."""
+    from klk_analysis.narrative import render
+    from klk_analysis.periods import MONTH_NAMES_SV
+
+    months = [
+        {**r, "name": MONTH_NAMES_SV[int(r["month"]) - 1]}
+        for r in accuracy_bias(errors).to_dict("records")
+    ]
+    return render("sammanstallning_prognossakerhet.txt.j2", year=year, months=months)
+
+
+def accuracy_charts(errors: pd.DataFrame, year: int) -> list:
+    """Chart outcome − forecast per board for each forecast month of the year."""
+    from klk_analysis.charts import Chart, _deviation_chart
+    from klk_analysis.narrative import render
+    from klk_analysis.periods import MONTH_NAMES_SV
+
+    charts = []
+    for month in errors.columns:
+        ranked = errors[month].dropna().sort_values(ascending=False, kind="stable")
+        name = MONTH_NAMES_SV[month - 1]
+        title = f"Prognossäkerhet per nämnd {year}, prognos i {name} (mnkr)"
+        better, worse = "Utfall bättre än prognosen", "Utfall sämre än prognosen"
+        names, values = ranked.index.tolist(), [float(v) for v in ranked]
+        figure = _deviation_chart(names[::-1], values[::-1], title, better, worse)
+        alt = render(
+            "diagram_enheter.txt.j2",
+            title=title,
+            items=[{"name": n, "amount": v} for n, v in zip(names, values, strict=True)],
+            total=None,
+            board="kommunen",
+            per="nämnd",
+            per_plural="nämnder",
+            better=better,
+            worse=worse,
+        )
+        note = (
+            f"Källa: prognosregistret, årets resultat i december minus nämndens årsprognos "
+            f"i {name}."
+        )
+        charts.append(Chart(f"prognossakerhet_{month:02d}_per_namnd", title, figure, alt, note))
+    return charts
+
+
 # --- the renderers -------------------------------------------------------------------------------
 
 
@@ -306,7 +405,37 @@ def findings_html(notes: pd.DataFrame) -> str:
     return f"<ul>{items}</ul>"
 
 
-def render_html(table, notes, paragraph, charts, period: Period, footer: str) -> str:
+def accuracy_html(errors: pd.DataFrame, charts: list, year: int) -> list[str]:
+    """Return the prognossäkerhet section: the bias sentences, the table and its charts."""
+    from klk_analysis.charts import figure_html
+
+    if errors.empty:
+        return []
+    shown = accuracy_display(errors)
+    caption = (
+        f"Prognossäkerhet per nämnd {year}: årets resultat minus nämndens årsprognos för det "
+        "(mnkr); positivt när utfallet blev bättre än prognosen"
+    )
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in shown.columns)
+    rows = [
+        f'<tr class="{"summa" if r["Nämnd"] == ACCURACY_MEAN else "rad"}">'
+        f'<th scope="row">{esc(r["Nämnd"])}</th>'
+        + "".join(f'<td class="tal">{esc(r[h])}</td>' for h in shown.columns[1:])
+        + "</tr>"
+        for _, r in shown.iterrows()
+    ]
+    return [
+        "<h2>Prognossäkerhet per nämnd</h2>",
+        f"<p>{esc(accuracy_sentences(errors, year))}</p>",
+        f'<table class="tabell">\n<caption>{esc(caption)}</caption>',
+        f"<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>",
+        *(figure_html(c) for c in charts),
+    ]
+
+
+def render_html(
+    table, notes, paragraph, charts, period: Period, footer: str, accuracy: list[str] = ()
+) -> str:
     """Return sammanstallning.html: one self-contained page under the reports' email rules."""
     from klk_analysis.charts import figure_html
     from klk_analysis.htmlexport import TEMPLATES
@@ -327,6 +456,7 @@ def render_html(table, notes, paragraph, charts, period: Period, footer: str) ->
         table_html(table, caption),
         "<h2>Diagram</h2>",
         *(figure_html(c) for c in charts),
+        *accuracy,
         "<h2>Avstämning mot nämndernas rapporter</h2>",
         '<section class="avstamning">',
         findings_html(notes),
@@ -344,7 +474,9 @@ def render_html(table, notes, paragraph, charts, period: Period, footer: str) ->
     )
 
 
-def write_xlsx(table: pd.DataFrame, notes: pd.DataFrame, path: Path) -> Path:
+def write_xlsx(
+    table: pd.DataFrame, notes: pd.DataFrame, path: Path, accuracy: pd.DataFrame | None = None
+) -> Path:
     """Write the compilation to Excel: unrounded amounts with the reports' number format."""
     import openpyxl
     from openpyxl.styles import Font
@@ -380,8 +512,25 @@ def write_xlsx(table: pd.DataFrame, notes: pd.DataFrame, path: Path) -> Path:
     ):
         text_cell(checks.cell(offset, 1), severity)
         text_cell(checks.cell(offset, 2), message)
+    if accuracy is not None and not accuracy.empty:
+        _accuracy_sheet(book.create_sheet("Prognossäkerhet"), accuracy)
     book.save(path)
     return path
+
+
+def _accuracy_sheet(ws, errors: pd.DataFrame) -> None:
+    from klk_analysis.tables import text_cell
+
+    headers = accuracy_display(errors).columns
+    for col, text in enumerate(headers, start=1):
+        text_cell(ws.cell(1, col), text)
+    full = pd.concat([errors, errors.mean().rename(ACCURACY_MEAN).to_frame().T])
+    for row, (board, values) in enumerate(full.iterrows(), start=2):
+        text_cell(ws.cell(row, 1), board)
+        for col, value in enumerate(values, start=2):
+            if not pd.isna(value):
+                ws.cell(row, col, float(value)).number_format = XLSX_NUMBER_FORMAT
+    ws.column_dimensions["A"].width = 40
 
 
 # --- the edge: read the board folders, write the two files -----------------------------------
@@ -396,15 +545,22 @@ def read_board(folder: Path) -> tuple[dict, dict]:
 
 
 def write_compilation(
-    period: str, entries: list[dict], out_dir: Path, tolerance: float, footer: str = ""
+    period: str,
+    entries: list[dict],
+    out_dir: Path,
+    tolerance: float,
+    footer: str = "",
+    register_file: Path | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Write sammanstallning.html and .xlsx into out_dir; return the table and the findings.
 
     Each entry names a board (board, slug, status, message); an entry with status ok is read
     from out_dir/<slug>/, whose manifest gives the row and whose tables the reconciliation.
+    At December the forecast register (register_file) gives each board's prognossäkerhet.
     """
     from klk_analysis.htmlexport import check_html
     from klk_analysis.processed import staged_file
+    from klk_analysis.register import read_register
 
     rows, read = [], []
     for entry in entries:
@@ -425,8 +581,17 @@ def write_compilation(
     # The printed rows of n boards can differ from their printed total by up to n × 0,05.
     notes = reconcile(table, read_frame, max(tolerance, 0.05 * counted))
     parsed = Period.parse(period)
+    register = read_register(register_file) if register_file is not None else pd.DataFrame()
+    errors = forecast_accuracy(register, parsed, [e["board"] for e in entries])
+    section = accuracy_html(errors, accuracy_charts(errors, parsed.year), parsed.year)
     html = render_html(
-        table, notes, sentences(table, parsed), deviation_charts(table, parsed), parsed, footer
+        table,
+        notes,
+        sentences(table, parsed),
+        deviation_charts(table, parsed),
+        parsed,
+        footer,
+        section,
     )
     problems = check_html(html, relative_links=True)
     if problems:
@@ -435,5 +600,5 @@ def write_compilation(
     with staged_file(out_dir / HTML_FILE) as temporary:
         temporary.write_text(html, encoding="utf-8")
     with staged_file(out_dir / XLSX_FILE) as temporary:
-        write_xlsx(table, notes, temporary)
+        write_xlsx(table, notes, temporary, errors)
     return table, notes

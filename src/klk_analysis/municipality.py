@@ -21,7 +21,16 @@ from klk_analysis.validation import DEFAULT_TOLERANCE
 
 # Files of a report written straight into outputs/PERIOD/ before a period had several boards.
 COMPILATION = "Sammanställning"
-OLD_LAYOUT = ("rapport.html", "manifest.json", "tabeller", "figurer", "*.ipynb")
+OLD_LAYOUT = (
+    "rapport.html",
+    "rapport.docx",
+    "rapport.eml",
+    "innehall.json",
+    "manifest.json",
+    "tabeller",
+    "figurer",
+    "*.ipynb",
+)
 
 
 def run_boards(
@@ -68,7 +77,11 @@ def run_boards(
     done += ran
     for period, found, _chosen in plans:
         mine = {r.board: r for r in done if r.period == period}
-        done.append(_compile(period, found, mine, outputs, tolerance, all_boards=board is None))
+        done.append(
+            _compile(
+                period, found, mine, outputs, tolerance, board is None, register_file(processed)
+            )
+        )
     return sorted(done, key=lambda r: (r.period, r.board == COMPILATION, r.board.casefold()))
 
 
@@ -94,7 +107,16 @@ def _named(result: RunResult, entry: BoardInput) -> RunResult:
     return result
 
 
-def _compile(period, found, results, outputs, tolerance, all_boards) -> RunResult:
+def register_file(processed: Path) -> Path:
+    """Return the forecast register the boards' runs share (it keys on the board)."""
+    from klk_analysis.report import REGISTER_FILE
+
+    return Path(processed).resolve() / REGISTER_FILE
+
+
+def _compile(
+    period, found, results, outputs, tolerance, all_boards, register: Path | None = None
+) -> RunResult:
     """Write the period's compilation beside the board folders; clear stale ones on a full run."""
     started = now()
     folder = Path(outputs) / period
@@ -115,7 +137,7 @@ def _compile(period, found, results, outputs, tolerance, all_boards) -> RunResul
         with output_lock(folder):
             if all_boards:
                 remove_stale(folder, found)
-            _table, notes = write_compilation(period, entries, folder, tolerance, footer)
+            _table, notes = write_compilation(period, entries, folder, tolerance, footer, register)
     except KlkError as exc:
         return RunResult(period, folder, exc.exit_code, str(exc), 0.0, board=COMPILATION)
     except OSError as exc:

@@ -392,8 +392,16 @@ def execute_all(
 
 
 def _keep_failed(staging: Path, out_dir: Path, period: str) -> Path:
-    """Move a failed run's executed notebooks to outputs/failed/PERIOD-TIME/ and return it."""
-    failed = out_dir.parent / "failed" / f"{period}-{now():%Y%m%dT%H%M%S}"
+    """Move a failed run's executed notebooks to outputs/failed/PERIOD-NÄMND-TIME/; return it.
+
+    A board's folder outputs/PERIOD/<nämnd>/ keeps its failures in outputs/failed/, so that the
+    period's folder holds only board folders and the compilation; any other folder DIR (--out)
+    keeps them beside it, in DIR/../failed/PERIOD-TIME/.
+    """
+    board_layout = out_dir.parent.name == period and out_dir.name != period
+    root = out_dir.parent.parent if board_layout else out_dir.parent
+    name = f"{period}-{out_dir.name}" if board_layout else period
+    failed = root / "failed" / f"{name}-{now():%Y%m%dT%H%M%S}"
     failed.mkdir(parents=True, exist_ok=True)
     for notebook in staging.glob("*.ipynb"):
         shutil.move(str(notebook), failed / notebook.name)
@@ -509,12 +517,12 @@ def scheduled(
             handle.flush()
 
         write(f"klk scheduled: period {period} från {raw}, python {sys.executable}")
-        from klk_analysis.municipality import run_boards
+        from klk_analysis.municipality import COMPILATION, run_boards
 
         options.pop("board", None)  # every board of the period
         results = run_boards([period], raw=raw, outputs=outputs, say=write, **options)
         if after is not None:  # each board's own report is sent; a failed board's is not
-            results = [after(r) if r.ok else r for r in results]
+            results = [after(r) if r.ok and r.board != COMPILATION else r for r in results]
         for result in results:
             name = f"{result.board}: " if result.board else ""
             write(

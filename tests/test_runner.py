@@ -93,17 +93,21 @@ def test_inconsistent_or_unusable_input_leaves_the_earlier_report_byte_for_byte(
     ]
 
 
-def test_failed_notebook_is_kept_where_the_message_says_and_report_untouched(period_run, tmp_path):
-    out = tmp_path / "2022-03"
-    shutil.copytree(period_run.out_dir, out)
-    before = _snapshot(out)
-    failing = tmp_path / "trasig.ipynb"
+def _failing_notebook(path: Path) -> Path:
     cells = [
         nbformat.v4.new_code_cell('period: str = "2022-03"'),
         nbformat.v4.new_code_cell("1 / 0"),
     ]
     cells[0].metadata["tags"] = ["parameters"]
-    nbformat.write(nbformat.v4.new_notebook(cells=cells), failing)
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    return path
+
+
+def test_failed_notebook_is_kept_where_the_message_says_and_report_untouched(period_run, tmp_path):
+    out = tmp_path / "2022-03"
+    shutil.copytree(period_run.out_dir, out)
+    before = _snapshot(out)
+    failing = _failing_notebook(tmp_path / "trasig.ipynb")
     result = runner.run_period("2022-03", workbook=SHIPPED, out_dir=out, notebooks=(failing,))
     assert result.exit_code == 3
     assert "ZeroDivisionError" in result.message
@@ -370,9 +374,10 @@ def test_a_batch_runs_with_spawn_as_on_windows(tmp_path, monkeypatch, capsys):
     assert methods == ["spawn"]
     assert "4 av 4 rapporter klara." in out  # a board and a compilation in each period
     for period in ("2022-03", "2022-04"):
-        manifest = json.loads((tmp_path / "out" / period / "manifest.json").read_text("utf-8"))
+        board = tmp_path / "out" / period / "kommunstyrelsen"
+        manifest = json.loads((board / "manifest.json").read_text("utf-8"))
         assert manifest["period"] == period
-        assert (tmp_path / "out" / period / "rapport.html").exists()
+        assert (board / "rapport.html").exists()
 
 
 def test_a_path_too_long_for_windows_is_said_so():
@@ -400,13 +405,7 @@ def test_a_path_too_long_for_windows_is_said_so():
 
 
 def test_a_boards_failed_notebook_is_kept_in_outputs_failed_not_in_the_period(tmp_path):
-    failing = tmp_path / "trasig.ipynb"
-    cells = [
-        nbformat.v4.new_code_cell('period: str = "2022-03"'),
-        nbformat.v4.new_code_cell("1 / 0"),
-    ]
-    cells[0].metadata["tags"] = ["parameters"]
-    nbformat.write(nbformat.v4.new_notebook(cells=cells), failing)
+    failing = _failing_notebook(tmp_path / "trasig.ipynb")
     out = tmp_path / "outputs" / "2022-03" / "kommunstyrelsen"
     result = runner.run_period("2022-03", workbook=SHIPPED, out_dir=out, notebooks=(failing,))
     assert result.exit_code == 3

@@ -364,30 +364,45 @@ def accuracy_charts(errors: pd.DataFrame, year: int) -> list:
 # --- the renderers -------------------------------------------------------------------------------
 
 
-def table_html(table: pd.DataFrame, caption: str) -> str:
-    """Return the compilation as an accessible HTML table, each board linked to its report."""
-    shown = display_table(table)
+def html_table(
+    shown: pd.DataFrame,
+    caption: str,
+    row_classes: list[str],
+    names: list[str] | None = None,
+    table_class: str = "tabell",
+) -> str:
+    """Return a table of Swedish headers and printed values as accessible HTML, all escaped.
+
+    The first column heads each row (names, when given, is its HTML: a board's link); a Status
+    column is text, every other column an amount.
+    """
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in shown.columns)
     lines = [
-        '<table class="tabell sammanstallning">',
+        f'<table class="{table_class}">',
         f"<caption>{esc(caption)}</caption>",
         f"<thead><tr>{head}</tr></thead>",
         "<tbody>",
     ]
-    for (_, row), link, is_total in zip(
-        shown.iterrows(), table["link"], table["is_total"], strict=True
-    ):
-        name = esc(row["Nämnd"])
-        if link:
-            name = f'<a href="{esc(link, quote=True)}">{name}</a>'
-        cells = (
-            "".join(f'<td class="tal">{esc(row[h])}</td>' for h in FIGURES.values())
-            + f'<td class="status">{esc(row["Status"])}</td>'
+    for i, (_, row) in enumerate(shown.iterrows()):
+        name = names[i] if names is not None else esc(row.iloc[0])
+        cells = "".join(
+            f'<td class="{"status" if h == "Status" else "tal"}">{esc(row[h])}</td>'
+            for h in shown.columns[1:]
         )
-        kind = "summa resultat" if is_total else "rad"
-        lines.append(f'<tr class="{kind}"><th scope="row">{name}</th>{cells}</tr>')
+        lines.append(f'<tr class="{row_classes[i]}"><th scope="row">{name}</th>{cells}</tr>')
     lines += ["</tbody>", "</table>"]
     return "\n".join(lines)
+
+
+def table_html(table: pd.DataFrame, caption: str) -> str:
+    """Return the compilation as an accessible HTML table, each board linked to its report."""
+    shown = display_table(table)
+    names = [
+        f'<a href="{esc(link, quote=True)}">{esc(name)}</a>' if link else esc(name)
+        for name, link in zip(shown["Nämnd"], table["link"], strict=True)
+    ]
+    kinds = ["summa resultat" if t else "rad" for t in table["is_total"]]
+    return html_table(shown, caption, kinds, names, "tabell sammanstallning")
 
 
 def findings_html(notes: pd.DataFrame) -> str:
@@ -416,19 +431,11 @@ def accuracy_html(errors: pd.DataFrame, charts: list, year: int) -> list[str]:
         f"Prognossäkerhet per nämnd {year}: årets resultat minus nämndens årsprognos för det "
         "(mnkr); positivt när utfallet blev bättre än prognosen"
     )
-    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in shown.columns)
-    rows = [
-        f'<tr class="{"summa" if r["Nämnd"] == ACCURACY_MEAN else "rad"}">'
-        f'<th scope="row">{esc(r["Nämnd"])}</th>'
-        + "".join(f'<td class="tal">{esc(r[h])}</td>' for h in shown.columns[1:])
-        + "</tr>"
-        for _, r in shown.iterrows()
-    ]
+    kinds = ["summa" if name == ACCURACY_MEAN else "rad" for name in shown["Nämnd"]]
     return [
         "<h2>Prognossäkerhet per nämnd</h2>",
         f"<p>{esc(accuracy_sentences(errors, year))}</p>",
-        f'<table class="tabell">\n<caption>{esc(caption)}</caption>',
-        f"<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>",
+        html_table(shown, caption, kinds),
         *(figure_html(c) for c in charts),
     ]
 

@@ -12,9 +12,8 @@ from pathlib import Path
 
 from klk_analysis import console, paths, readout, vocabulary
 from klk_analysis.errors import KlkError, UnusableInputError
-from klk_analysis.loading import load_workbook
-from klk_analysis.organisation import load_organisation
 from klk_analysis.periods import Period
+from klk_analysis.source import read_source
 from klk_analysis.validation import DEFAULT_TOLERANCE, Finding, count_by_severity, reconcile
 
 LABELS_SV = {"error": "FEL", "warning": "VARNING", "info": "INFO"}
@@ -141,8 +140,8 @@ def _check(args) -> int:
     try:
         refuse_folder(args.workbook)
         use_vocabulary(args.vocabulary)
-        workbook = load_workbook(args.workbook, board=args.board)
-        load_organisation(workbook.path)  # the optional organisation sheets must be usable too
+        # Every sheet the report reads, organisation sheets and history too, must be usable.
+        workbook = read_source(args.workbook, board=args.board).workbook
     except KlkError as exc:
         if args.json:
             _dump(
@@ -229,7 +228,12 @@ def _run(args) -> int:
             )
         out = args.out if args.out else _board_folder(args.input, periods[0], args)
         result = runner.run_period(
-            periods[0], workbook=args.input, out_dir=out, say=print, **options
+            periods[0],
+            workbook=args.input,
+            out_dir=out,
+            register=args.register,
+            say=print,
+            **options,
         )
         print(f"klk: {result.message}", file=sys.stdout if result.ok else sys.stderr)
         return result.exit_code
@@ -430,6 +434,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--out", metavar="MAPP", type=Path, help="rapportmappen (annars outputs/PERIOD/NÄMND/)"
+    )
+    run.add_argument(
+        "--register",
+        action="store_true",
+        help="skriv prognoserna till prognosregistret också när --input ligger utanför --raw",
     )
     run.add_argument(
         "--jobs",

@@ -20,6 +20,8 @@ REPORT_NAMES = {
     12: "Årsredovisning",
 }
 LARGEST_LINES = 3
+# A sentence names at most this many units, the largest first; the rest are counted.
+LARGEST_UNITS = 5
 _DASHES = "-\u2212\u2013\u2014•*· "
 # Swedish style writes the numbers up to twelve in words: "från en period", "sex ställen".
 _WORDS = ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva")
@@ -211,6 +213,13 @@ def _optional_column(table: Table, measure: str, year: int) -> str | None:
     return None if column is None else column.id
 
 
+def _named_units(sign: str, units: pd.DataFrame, column: str) -> dict:
+    # The largest deviations, named in order of size; how many more there are, counted.
+    named = _amounts(units["label"], units[column], plain_label)
+    order = sorted(named, key=lambda item: -abs(item["amount"]))[:LARGEST_UNITS]
+    return {f"{sign}_units": order, f"more_{sign}": len(named) - len(order)}
+
+
 def economy_context(workbook: Workbook, findings: list[Finding]) -> dict:
     """Collect the figures and names the economy sentences need from a workbook and its checks."""
     rr, dr, path = workbook.resultatrakning, workbook.driftredovisning, workbook.path
@@ -258,8 +267,8 @@ def economy_context(workbook: Workbook, findings: list[Finding]) -> dict:
         "result_deviation": float(rr.rows[deviation].iloc[result]),
         "forecast_deviation": at_result(forecast_deviation),
         "units_by_forecast": unit_deviation != _column(dr, path, "budgetavvikelse", year),
-        "positive_units": _amounts(positive["label"], positive[unit_deviation], plain_label),
-        "negative_units": _amounts(negative["label"], negative[unit_deviation], plain_label),
+        **_named_units("positive", positive, unit_deviation),
+        **_named_units("negative", negative, unit_deviation),
         "largest_budget_lines": _largest(rr.rows, deviation),
         "largest_forecast_lines": _largest(rr.rows, forecast_deviation)
         if forecast_deviation

@@ -75,6 +75,9 @@ _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _ISO_MONTH = re.compile(r"(?<![\d-])(\d{4})-(\d{1,2})(?![\d-])")
 _COMPACT = re.compile(r"(?<!\d)(\d{4})(0[1-9]|1[0-2])(?!\d)")
 _SLASH_MONTH = re.compile(r"(?<!\d)(0?[1-9]|1[0-2])/(\d{4})(?!\d)")
+# 31.08.2023 and 31/8 2023 (day, month, year), and 31/8 (day and month) as Swedes write dates
+_DAY_MONTH_YEAR = re.compile(r"(?<![\d.])(\d{1,2})[./](\d{1,2})[./ ](\d{4})(?!\d)")
+_DAY_MONTH = re.compile(r"(?<![\d/])([0-3]?\d)/(0?[1-9]|1[0-2])(?![\d/])")
 
 
 @dataclass(frozen=True)
@@ -130,22 +133,34 @@ def period_words(text: str, vocabulary: Vocabulary | None = None) -> PeriodWords
             if int(match[y]) in _YEARS and 1 <= int(match[m]) <= 12:
                 year, month, to_date = int(match[y]), int(match[m]), True
                 raw = raw.replace(match[0], " ")
+    for match in _DAY_MONTH_YEAR.finditer(raw):
+        if int(match[3]) in _YEARS and 1 <= int(match[2]) <= 12 and 1 <= int(match[1]) <= 31:
+            year, month, to_date = int(match[3]), int(match[2]), True
+            raw = raw.replace(match[0], " ")
     for match in _SLASH_MONTH.finditer(raw):
         if int(match[2]) in _YEARS:
             year, month, to_date = int(match[2]), int(match[1]), True
+            raw = raw.replace(match[0], " ")
+    for match in _DAY_MONTH.finditer(raw):
+        if 1 <= int(match[1]) <= 31:
+            month, to_date = int(match[2]), True
             raw = raw.replace(match[0], " ")
     tokens = normalise(raw).split()
     tokens, previous = _remove_phrases(tokens, vocabulary.words("periods", "previous_year"))
     rest = []
     months = []
+    after_month = False
     for token in tokens:
         number = vocabulary.lookup("months", token)
         if number is not None:
             months.append(int(number))
         elif token.isdigit() and len(token) == 4 and int(token) in _YEARS:
             year = int(token)
+        elif after_month and token.isdigit() and len(token) == 2 and year is None:
+            year = 2000 + int(token)  # "aug -23", "aug 23": a two-digit year after the month
         else:
             rest.append(token)
+        after_month = number is not None
     if months:
         month, to_date = months[-1], True  # "jan–aug" ends in August
         # a day before a month word: "per 31 augusti"
@@ -194,17 +209,14 @@ def parse_header(value: object, vocabulary: Vocabulary | None = None) -> ColumnH
     to_date, full_year = words.to_date, False
     phrase = " ".join(tokens)
     measure = vocabulary.lookup("measures", phrase)
-    if measure is None:
-        tokens, _ = _remove_phrases(tokens, vocabulary.words("measure_words", "fillers"))
-        phrase = " ".join(tokens)
-        measure = vocabulary.lookup("measures", phrase)
-    if measure is None:
-        tokens, marked = _remove_phrases(tokens, vocabulary.words("periods", "to_date"))
-        to_date |= marked
-        phrase = " ".join(tokens)
-        measure = vocabulary.lookup("measures", phrase)
-    if measure is None:
-        tokens, full_year = _remove_phrases(tokens, vocabulary.words("periods", "full_year"))
+    # Words dropped one kind at a time until the rest is a measure: fillers ("mot", "jmf"),
+    # then words for the period to date ("ack", "t.o.m."), then words for the whole year.
+    for kind in (("measure_words", "fillers"), ("periods", "to_date"), ("periods", "full_year")):
+        if measure is not None:
+            break
+        tokens, found = _remove_phrases(tokens, vocabulary.words(*kind))
+        to_date |= found and kind[1] == "to_date"
+        full_year |= found and kind[1] == "full_year"
         phrase = " ".join(tokens)
         measure = vocabulary.lookup("measures", phrase)
     if measure is None and phrase in vocabulary.words("measure_words", "ambiguous_budget"):

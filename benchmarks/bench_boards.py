@@ -32,10 +32,14 @@ def boards(count: int) -> tuple:
     return (*demo.BOARDS, *extra)[:count]
 
 
-def timed(command: list[str]) -> tuple[float, float, float]:
-    """Run command; return its seconds, the peak of its tree's summed RSS and its largest RSS."""
+def timed(command: list[str], log: Path | None = None) -> tuple[float, float, float]:
+    """Run command; return its seconds, the peak of its tree's summed RSS and its largest RSS.
+
+    With a log, the command's output goes there (the summary table names a failed board).
+    """
     started = time.perf_counter()
-    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out = open(log, "w", encoding="utf-8") if log else subprocess.DEVNULL  # noqa: SIM115
+    process = psutil.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     peak_sum = peak_one = 0.0
     while process.poll() is None:
         try:
@@ -48,6 +52,8 @@ def timed(command: list[str]) -> tuple[float, float, float]:
         except psutil.Error:
             pass
         time.sleep(0.1)
+    if log:
+        out.close()
     return time.perf_counter() - started, peak_sum / 2**20, peak_one / 2**20
 
 
@@ -80,11 +86,16 @@ def main() -> None:
                 [KLK, "run", "2022-08", "--input", str(b), "--out", str(folder), *common]
             )[0]
         single_steps = steps(out / "s" / "2022-08")
+        single_made = len(list((out / "s" / "2022-08").glob("*/rapport.html")))
         print(f"belastning efter de enskilda körningarna: {load()}")
+        log = Path(base) / "en-korning.log"
         one, peak_sum, peak_one = timed(
-            [KLK, "run", "2022-08", "--outputs", str(out / "m"), *common]
+            [KLK, "run", "2022-08", "--outputs", str(out / "m"), *common], log
         )
         made = len(list((out / "m" / "2022-08").glob("*/rapport.html")))
+        for line in log.read_text(encoding="utf-8").splitlines():
+            if "  fel (" in line:
+                print(f"misslyckades: {line}")
         many_steps = steps(out / "m" / "2022-08")
         from klk_analysis.boards import boards_of
         from klk_analysis.municipality import _compile
@@ -95,7 +106,10 @@ def main() -> None:
         _compile("2022-08", found, {}, out / "m", 0.2, all_boards=False)
         compile_s = time.perf_counter() - started
     print(f"belastning efter: {load()}")
-    print(f"{count} nämnder, {count} enskilda körningar: {number(single, 1)} s")
+    print(
+        f"{count} nämnder, {count} enskilda körningar ({single_made} rapporter): "
+        f"{number(single, 1)} s"
+    )
     print(
         f"{count} nämnder i en klk run ({made} rapporter): {number(one, 1)} s = "
         f"{number(one / single, 2)} × (mål ≤ 0,45)"

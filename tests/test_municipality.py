@@ -135,6 +135,9 @@ def test_board_option_and_two_workbooks_of_one_board_through_klk_run(tmp_path, c
     status = pd.read_excel(period / "sammanstallning.xlsx", sheet_name=0).set_index("Nämnd")
     assert str(copy) in status.loc["Tekniska nämnden", "Status"]
     made = (period / "kommunstyrelsen" / "manifest.json").read_bytes()
+    # A workbook under --raw is the period's own: its forecasts are in the shared register.
+    register = pd.read_parquet(tmp_path / "p" / "prognosregister.parquet")
+    assert set(register["board"]) == {"Kommunstyrelsen"}
 
     # --board in another case runs that board alone; the other board is not touched.
     assert main([*argv, "--board", "KOMMUNSTYRELSEN"]) == 0

@@ -63,7 +63,8 @@ def run_boards(
         for entry in chosen:
             out_dir = outputs / period / entry.slug
             if entry.runnable:
-                task = {**options, "workbook": entry.workbooks[0], "out_dir": out_dir}
+                # raw too: a workbook under raw is the period's own and records its forecasts
+                task = {**options, "raw": raw, "workbook": entry.workbooks[0], "out_dir": out_dir}
                 tasks.append((f"{period} {entry.name}", period, task, entry))
             else:
                 done.append(

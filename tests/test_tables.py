@@ -12,7 +12,9 @@ from klk_analysis.tables import (
     csv_text,
     table_html,
     tables_html,
+    write_csv,
     write_tables,
+    write_xlsx,
 )
 from tests.workbooks import (
     DR_HEADER,
@@ -378,3 +380,13 @@ def test_a_large_boards_group_headings_stand_where_the_workbook_prints_them(tmp_
     labels = re.findall(r'<th scope="(?:row|rowgroup)"[^>]*>([^<]*)</th>', fragment)
     assert labels == [r[0] for r in rows]
     assert '<th scope="rowgroup" colspan="5">Äldreomsorg</th>' in fragment
+    # the xlsx and the CSV keep the heading where it stands, with no figures on its row
+    written = write_xlsx(book.driftredovisning, tmp_path / "d.xlsx")
+    ws = openpyxl.load_workbook(written).active
+    assert [ws.cell(r, 1).value for r in range(2, 8)] == [r[0] for r in rows]
+    assert [ws.cell(2, c).value for c in range(2, 6)] == [None] * 4
+    assert ws.cell(3, 2).value == 0.1
+    csv_path = write_csv(book.driftredovisning, tmp_path / "d.csv")
+    lines = csv_path.read_text("utf-8-sig").splitlines()
+    assert lines[1] == "Äldreomsorg;;;;"
+    assert lines[2] == "Hemtjänst Norr;0,1;0,2;-10,0;0,0"

@@ -474,6 +474,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+PATH_OPTIONS = ("input", "out", "raw", "outputs", "processed", "vocabulary")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code: 0 fine, 1 inconsistent, 2 unusable."""
     console.use_plain_fallbacks()  # a cp1252 or ASCII console gets - for −, never an exception
@@ -482,6 +485,10 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if args.command is None:
             parser.error(f"ange ett kommando: {COMMANDS_SV}")
+        # A folder or file typed on the command line is relative to where the user stands.
+        for name in PATH_OPTIONS:
+            if getattr(args, name, None):
+                setattr(args, name, Path(getattr(args, name)).absolute())
         code = args.handler(args)
         sys.stdout.flush()  # a reader that has gone away shows here, still inside the try
         return code

@@ -7,8 +7,9 @@ from pandas.io.formats.style import Styler
 
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.formatting import number
-from klk_analysis.loading import _FOLD, Table, normalise_label
+from klk_analysis.loading import Table, normalise_label
 from klk_analysis.report import TABLE_TITLES, Html, ReportData, period_text
+from klk_analysis.sheets import fold
 from klk_analysis.validation import sum_parts
 
 KIND_SV = {"line": "rad", "sum": "summa", "total": "summa", "result": "resultat"}
@@ -19,7 +20,7 @@ HIGHLIGHT = {"background-color": "#fff3b0", "font-weight": "bold"}
 
 def table_name(table: str) -> str:
     """Return the table's name as the package spells it, from any case, with or without å, ä, ö."""
-    key = table.strip().casefold().translate(_FOLD)  # as sheet names are matched
+    key = fold(table)  # as sheet names are matched
     if key not in TABLE_TITLES:
         choices = ", ".join(TABLE_TITLES)
         raise UnusableInputError(

@@ -22,7 +22,7 @@ from klk_analysis.sheets import HEADER_SEARCH_ROWS, find_sheet
 
 SHEET = "Historik"
 YEAR_HEADERS = ("år", "ar", "year")
-# The headers the README shows; any month word periods.month_number knows is read.
+# The headers docs/arbetsbokens-format.md shows; any month word periods.month_number knows is read.
 MONTH_HEADERS = ("Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec")
 COLUMNS = ["key", "label", "year", "month", "amount_mnkr", "cell"]
 

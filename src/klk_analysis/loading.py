@@ -295,6 +295,14 @@ def _unit(block: Block, label_col: int, vocabulary: Vocabulary) -> tuple[str | N
         unit = unit_of_text(text, vocabulary)
         if unit:
             return unit, f"cell {ref} ({text!r})"
+    # The second table on a sheet: the unit stated at the top of the sheet holds for it too.
+    for row in block.ws.iter_rows(min_row=1, max_row=max(block.top - 1, 1)):
+        if block.top == 1 or any(isinstance(c.value, int | float) for c in row):
+            break
+        for c in row:
+            unit = unit_of_text(c.value, vocabulary) if isinstance(c.value, str) else None
+            if unit:
+                return unit, f"cell {c.coordinate} ({c.value!r}) överst på bladet"
     return None, ""
 
 
@@ -532,7 +540,8 @@ def _read_rows(path: Path, block: Block, columns, label_col, code_col, formulas,
             continue
         if not label and code:
             label = code
-        if not label and not records and _column_numbers(values, printed):
+        numbering = not label or (label.isdigit() and not code)
+        if numbering and not records and _column_numbers(values, printed):
             continue  # a row numbering the columns (1, 2, 3 …) under the header
         if not label:
             ref = f"{get_column_letter(label_col)}{r}"
@@ -886,6 +895,8 @@ def unit_divisor(ws, header_row: int) -> int:
     """Return what divides amounts into mnkr, by the unit stated above a header row (1: none)."""
     from klk_analysis.periods import unit_of_text
 
+    if header_row <= 1:
+        return 1  # openpyxl reads max_row=0 as "to the end"
     for row in ws.iter_rows(min_row=1, max_row=header_row - 1, values_only=True):
         for value in row:
             unit = unit_of_text(value) if isinstance(value, str) else None

@@ -194,18 +194,29 @@ def _largest(rows: pd.DataFrame, column: str) -> list[dict]:
 
 
 def revenue_row_budget(table: Table, budgets: pd.Series, ram: int) -> float:
-    """Return the total revenue budget: the revenue sum, else revenue lines plus the driftram."""
+    """Return the total revenue budget: the revenue sum, else revenue lines, with the driftram."""
     rows = table.rows
     sums = [p for p in range(len(rows)) if rows["kind"].iloc[p] == "sum"]
     revenue_sums = [p for p in sums if "intäkt" in rows["key"].iloc[p]]
     if revenue_sums:
-        return float(budgets.iloc[revenue_sums[0]])
+        total = revenue_sums[0]
+        # "Summa intäkter" may or may not hold the driftram (Kommunbidrag often stands apart)
+        inside = ram in _members(table.parts, total)
+        return float(budgets.iloc[total]) + (0.0 if inside else float(budgets.iloc[ram]))
     lines = [
         p
         for p in range(len(rows))
         if rows["kind"].iloc[p] == "line" and "intäkt" in rows["key"].iloc[p] and p != ram
     ]
     return float(budgets.iloc[[*lines, ram]].sum())
+
+
+def _members(parts: dict, position: int) -> set[int]:
+    """Every row a sum holds, at any depth."""
+    found = set()
+    for member in parts.get(position, ()):
+        found |= {member, *_members(parts, member)}
+    return found
 
 
 def _optional_column(table: Table, measure: str, year: int) -> str | None:

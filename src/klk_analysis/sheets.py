@@ -21,6 +21,11 @@ TABLE_TITLES_SV = {"resultatrakning": "Resultaträkning", "driftredovisning": "D
 _FOLD = str.maketrans("åäöéÅÄÖÉ", "aaoeaaoe")
 
 
+def fold(text: str) -> str:
+    """Return a name for matching: spaces collapsed, case folded, å/ä/ö as a/a/o."""
+    return " ".join(text.split()).casefold().translate(_FOLD)
+
+
 def _sheet_key(title: str) -> str:
     return normalise(title)
 
@@ -37,9 +42,9 @@ def _named_sheets(book, name: str, vocabulary: Vocabulary) -> list:
 
 def find_sheet(book, path: Path, wanted: str, required: bool = True):
     """Return the visible sheet whose name matches `wanted` (None if absent and not required)."""
-    target = " ".join(wanted.split()).casefold().translate(_FOLD)
+    target = fold(wanted)
     visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
-    names = {ws: " ".join(ws.title.split()).casefold().translate(_FOLD) for ws in visible}
+    names = {ws: fold(ws.title) for ws in visible}
     exact = [ws for ws in visible if names[ws] == target]
     candidates = exact or [ws for ws in visible if names[ws].startswith(target)]
     if len(candidates) == 1:
@@ -204,6 +209,8 @@ def _blocks(ws, vocabulary: Vocabulary) -> list[Block]:
 def title_texts(block: Block) -> list[tuple[str, str]]:
     """The texts above a table's header (its title and unit rows), with their cell addresses."""
     found = []
+    if block.header_rows[0] - 1 < block.top:
+        return []  # the header is the table's first row (openpyxl reads max_row=0 as "all")
     for row in block.ws.iter_rows(min_row=block.top, max_row=block.header_rows[0] - 1):
         for c in row:
             if isinstance(c.value, str) and c.value.strip():

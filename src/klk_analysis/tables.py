@@ -5,6 +5,7 @@ from html import escape as esc
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -66,6 +67,18 @@ def scroll_area(table: str, label: str) -> str:
     )
 
 
+def printed_rows(table: Table) -> list[tuple[str, str, pd.Series | None]]:
+    """Return the rows as printed: (kind, label, figures); a group heading has no figures."""
+    headings = sorted(table.headings)
+    rows = []
+    for _, row in table.rows.iterrows():
+        # A large board's group headings ("Äldreomsorg") stand where the workbook prints them.
+        while headings and headings[0][0] < row["excel_row"]:
+            rows.append(("heading", headings.pop(0)[1], None))
+        rows.append((row["kind"], row["label"], row))
+    return rows
+
+
 def table_html(table: Table, title: str | None = None) -> str:
     """Return the table as an accessible HTML fragment; every workbook text is escaped."""
     head = "".join(f'<th scope="col">{esc(c.header)}</th>' for c in table.columns)
@@ -75,20 +88,19 @@ def table_html(table: Table, title: str | None = None) -> str:
         f'<thead><tr><th scope="col">{esc(label_header(table))}</th>{head}</tr></thead>',
         "<tbody>",
     ]
-    # A large board's group headings ("Äldreomsorg") stand where the workbook prints them.
-    headings = sorted(table.headings)
-    for _, row in table.rows.iterrows():
-        while headings and headings[0][0] < row["excel_row"]:
+    for kind, label, row in printed_rows(table):
+        if row is None:
             lines.append(
                 f'<tr class="rubrik"><th scope="rowgroup" colspan="{len(table.columns) + 1}">'
-                f"{esc(headings.pop(0)[1])}</th></tr>"
+                f"{esc(label)}</th></tr>"
             )
+            continue
         cells = "".join(
             f'<td class="tal" style="text-align: right">{esc(mnkr(row[c.id]))}</td>'
             for c in table.columns
         )
-        kind = ROW_CLASSES.get(row["kind"], "rad")
-        lines.append(f'<tr class="{kind}"><th scope="row">{esc(row["label"])}</th>{cells}</tr>')
+        row_class = ROW_CLASSES.get(kind, "rad")
+        lines.append(f'<tr class="{row_class}"><th scope="row">{esc(label)}</th>{cells}</tr>')
     lines += ["</tbody>", "</table>"]
     return scroll_area("\n".join(lines), title or caption(table))
 
@@ -118,8 +130,8 @@ def write_csv(table: Table, path: Path) -> Path:
     """Write a table as CSV for Swedish Excel: semicolons, decimal comma, UTF-8 with BOM."""
     header = [label_header(table), *(c.header for c in table.columns)]
     records = [
-        [row["label"], *(csv_number(row[c.id]) for c in table.columns)]
-        for _, row in table.rows.iterrows()
+        [label, *(csv_number(row[c.id]) if row is not None else "" for c in table.columns)]
+        for _, label, row in printed_rows(table)
     ]
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
@@ -147,12 +159,14 @@ def write_xlsx(table: Table, path: Path) -> Path:
     header = [label_header(table), *(c.header for c in table.columns)]
     for col, text in enumerate(header, start=1):
         text_cell(ws.cell(1, col), text)
-    for offset, (_, row) in enumerate(table.rows.iterrows()):
+    rows = printed_rows(table)
+    for offset, (_, label, row) in enumerate(rows):
         excel_row = offset + 2
-        text_cell(ws.cell(excel_row, 1), row["label"])
-        for col, column in enumerate(table.columns, start=2):
-            ws.cell(excel_row, col, float(row[column.id]))
-    bold_rows = [i + 2 for i, kind in enumerate(table.rows["kind"]) if kind != "line"]
+        text_cell(ws.cell(excel_row, 1), label)
+        if row is not None:
+            for col, column in enumerate(table.columns, start=2):
+                ws.cell(excel_row, col, float(row[column.id]))
+    bold_rows = [i + 2 for i, (kind, _, _) in enumerate(rows) if kind != "line"]
     sheet_layout(ws, bold_rows=bold_rows, frozen="B2")
     book.save(path)
     return Path(path)

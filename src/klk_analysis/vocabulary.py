@@ -16,7 +16,7 @@ PROJECT_FILE = "klk.toml"
 # Set by `--vocabulary`, so that the notebooks' kernels read the same words as the command.
 ENVIRONMENT = "KLK_VOCABULARY"
 # Characters that separate words in a header or label: dashes, slashes, brackets, commas.
-_SEPARATORS = re.compile(r"[\u2010-\u2015\u2212/\\(),;:_\-]+")
+_SEPARATORS = re.compile(r"[\u2010-\u2015\u2212/\\(),;:_\-*¹²³†]+")
 
 
 def normalise(text: object) -> str:

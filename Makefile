@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 KLK := $(VENV)/bin/klk
 PERIOD ?= 2022-03
 
-.PHONY: help setup run run-all lab test bench clean
+.PHONY: help setup run run-all lab test bench mutation clean
 
 help: ## visa målen
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
@@ -24,6 +24,9 @@ lab: ## öppna JupyterLab på notebooks/ med projektets kärna
 
 test: ## kör hela testsviten
 	$(PY) -m pytest
+
+mutation: ## mutationstesta modulerna som gör siffrorna, var och en mot sina egna tester
+	$(PY) scripts/mutation_report.py
 
 bench: ## mät klk run mot golvet (papermill + nbconvert för en enkel anteckningsbok)
 	$(PY) benchmarks/bench_run.py

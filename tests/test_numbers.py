@@ -294,3 +294,34 @@ def test_the_ambiguous_dot_message_in_full():
         "(med komma) om det är decimaler."
     )
     assert caught.value.value == "4.250"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        float("inf"),  # the numeric branch
+        "(-1,6)",  # two signs
+        "abc",  # no digits
+        "1.234.567",  # dots between thousands (a reason is given)
+        "1 000 000 000 000 000",  # the limit, reached after reading the text
+    ],
+)
+def test_every_refusal_carries_the_cells_value_for_the_loaders_message(value):
+    with pytest.raises(AmountError) as caught:
+        parse_amount(value)
+    assert caught.value.value == value
+    assert caught.value.args == (value,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "X12",  # a letter before or after the digits is not padding
+        "12X",
+        "\u200312",  # an em space is not among the spaces a finance system writes
+        "12\x0c",  # a form feed
+    ],
+)
+def test_only_the_known_spaces_are_stripped(text):
+    with pytest.raises(AmountError):
+        parse_amount(text)

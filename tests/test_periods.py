@@ -244,7 +244,12 @@ def test_unit_of_text(text, unit):
 def test_period_words_reads_year_month_and_rest():
     words = period_words("Utfall per 31 augusti 2022")
     # "per" is a to-date word: parse_header removes it, period_words leaves it
-    assert (words.year, words.month, words.to_date, words.rest) == (2022, 8, True, ("utfall", "per"))
+    assert (words.year, words.month, words.to_date, words.rest) == (
+        2022,
+        8,
+        True,
+        ("utfall", "per"),
+    )
     words = period_words("Utfall 2022")
     assert (words.year, words.month, words.to_date, words.rest) == (2022, None, False, ("utfall",))
     # a day is only dropped before a month word: "31" with no month stays

@@ -262,3 +262,61 @@ def test_period_words_reads_year_month_and_rest():
     assert (words.year, words.month, words.rest) == (2022, 3, ("utfall",))
     assert period_words("Utfall fg år").previous_year
     assert not period_words("Utfall").previous_year
+
+
+def test_longer_phrases_are_removed_before_the_words_inside_them():
+    # "i fjol" is removed whole; removing "fjol" first would leave "utfall i", no measure.
+    assert parse_header("Utfall i fjol") == ColumnHeader("utfall", None, None, previous_year=True)
+    assert parse_header("Utfall föregående år mars") == ColumnHeader(
+        "utfall", None, 3, previous_year=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "measure", "phrase"),
+    [
+        # Each step removes one kind of word and looks again: fillers, to-date words, full-year
+        # words. The phrase that matched says at which step.
+        ("Avvikelse jmf budget", "budgetavvikelse", "avvikelse budget"),  # fillers
+        ("Budget jmf ack", "budget", "budget ack"),  # fillers: "budget ack" is a measure
+        ("Utfall t o m mars", "utfall", "utfall"),  # to-date words
+        # to-date words: "budget helår" is the annual budget, found before "helår" is removed
+        # (removed, "budget" with a to-date word would be the budget to date)
+        ("Budget helår ack", "arsbudget", "budget helår"),
+        ("Prognos helår 2022", "arsprognos", "prognos helår"),
+    ],
+)
+def test_filler_to_date_and_full_year_words_are_removed_in_that_order(text, measure, phrase):
+    head = parse_header(text)
+    assert (head.measure, head.phrase) == (measure, phrase)
+
+
+def test_a_percent_sign_anywhere_marks_a_percentage_column_and_keeps_its_unit():
+    assert parse_header("Avv%").why == "en kolumn i procent"
+    assert parse_header("Avvikelse % tkr") == ColumnHeader(None, None, None, "tkr")
+    assert parse_header("Avvikelse % tkr").unit == "tkr"
+    # no letters: not a header at all, percent sign or not
+    assert parse_header("%") is None
+    assert parse_header("12 %") is None
+
+
+def test_the_header_reader_uses_the_vocabulary_it_is_given():
+    from klk_analysis.vocabulary import Vocabulary, load
+
+    words = load().lists
+    months = {**words["months"], "3": (*words["months"]["3"], "tremanad")}
+    previous = {**words["periods"], "previous_year": ("aret innan",)}
+    vocabulary = Vocabulary({**words, "months": months, "periods": previous})
+    head = parse_header("Utfall tremanad aret innan", vocabulary)
+    assert head == ColumnHeader("utfall", None, 3, previous_year=True)
+    assert parse_header("Utfall tremanad") is None  # not a month in the packaged words
+    assert month_number("tremanad", vocabulary) == 3
+
+
+@pytest.mark.parametrize(
+    "text", ["Utfall 2022-03", "Utfall 202203", "Utfall 3/2022", "Utfall 2022-03-31"]
+)
+def test_a_numeric_month_is_a_period_to_date(text):
+    words = period_words(text)
+    assert (words.year, words.month, words.to_date, words.full_year) == (2022, 3, True, False)
+    assert words.rest == ("utfall",)

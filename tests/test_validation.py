@@ -668,9 +668,7 @@ def test_a_large_negative_figure_is_named_with_its_sign_and_kronor_under_mnkr():
     )
     # 3 000 000 000 mnkr: 3 000 mnkr as kronor.
     (unit,) = _units(reconcile(_workbook(dr=_dr([(1, "arsbudget", -3_000_000_000.0)]))))
-    assert "ser ut att vara i kronor fast bladet anger mnkr (en faktor 1 000 000)" in (
-        unit.message
-    )
+    assert "ser ut att vara i kronor fast bladet anger mnkr (en faktor 1 000 000)" in (unit.message)
 
 
 def test_a_too_large_table_in_tkr_looks_like_kronor():

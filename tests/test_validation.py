@@ -359,6 +359,13 @@ AT_TOLERANCE = [
         (2, "budgetavvikelse", 1.2),
         ("driftredovisning", "Summa Nämnden", "Budgetavvikelse", "B6", 1.0, 1.2),
     ),
+    # The same for avvikelse årsprognos.
+    (
+        "mellan_tabeller",
+        "rr",
+        (2, "avvikelse_arsprognos", 1.2),
+        ("driftredovisning", "Summa Nämnden", "Avvikelse årsprognos", "D6", 1.0, 1.2),
+    ),
     # The driftram 40,2: the units' årsbudget should be 4 − 40,2 = −36,2; it prints −36.
     (
         "driftram",
@@ -434,10 +441,10 @@ def test_the_note_and_the_error_messages_in_full():
 
 
 def test_findings_keep_six_decimals():
-    # Parts 0,1 and 0,2 add up to 0,30000000000000004 in floating point: stored as 0,3.
-    rows = [("A", "line", [0.1]), ("B", "line", [0.2]), ("Summa", "total", [1.1234567])]
+    # Parts 0,1234567 and 0,2 add up to 0,3234567: stored as 0,323457.
+    rows = [("A", "line", [0.1234567]), ("B", "line", [0.2]), ("Summa", "total", [1.1234567])]
     (finding,) = check_sums(table_of(rows), 0.2)
-    assert (finding.printed, finding.computed) == (1.123457, 0.3)
+    assert (finding.printed, finding.computed) == (1.123457, 0.323457)
 
 
 def test_a_sum_without_parts_is_not_checked():
@@ -729,8 +736,9 @@ def test_a_units_table_in_tkr_found_by_the_driftram_in_full():
 
 
 def test_a_resultatrakning_in_tkr_found_by_the_driftram():
-    # The driftram 20 000 (tkr under mnkr) against the units' −20: 1 000 times.
-    (unit,) = _by_the_ram(20_000.0, -20.0)
+    # The driftram 30 000 (tkr under mnkr) against the units' −20: 1 500 times.
+    (unit,) = _by_the_ram(30_000.0, -20.0)
+    assert "skiljer sig med en faktor 1\u00a0500,0" in unit.message
     assert unit.table == "resultatrakning"
     assert unit.message.startswith("Resultaträkning: enheternas årsbudget −20,0")
     assert "resultaträkningen ser ut att vara i tkr" in unit.message
@@ -750,3 +758,91 @@ def test_a_table_too_large_and_in_the_window_gets_one_unit_finding():
     # −60 000 is over 50 000 and 1 500 times the driftram 40: the size finding alone.
     (unit,) = _by_the_ram(40.0, -60_000.0)
     assert "orimligt stort" in unit.message
+
+
+def test_unit_findings_keep_six_decimals():
+    (unit,) = _by_the_ram(20.1234567, -20_000.1234567)
+    assert (unit.printed, unit.computed) == (-20_000.123457, -20.123457)
+    (unit,) = _units(reconcile(_workbook(rr=_rr([(0, "arsprognos", 50_000.1234567)]))))
+    assert unit.printed == 50_000.123457
+
+
+def test_the_lost_minus_hint_without_a_group_column():
+    table = _dr([(1, "arsbudget", 16.0)])
+    table = replace(table, rows=table.rows.drop(columns="group"))
+    (error,) = check_sums(table, 0.2)
+    assert error.message.endswith(
+        "Stämmer om raden 'Enhet B' har motsatt tecken (−16,0 i stället för 16,0): troligen "
+        "ett tappat minustecken."
+    )
+
+
+def test_a_sum_without_parts_does_not_stop_the_sums_after_it():
+    rows = [("A", "line", [1.0]), ("S1", "total", [5.0]), ("B", "line", [2.0])]
+    rows.append(("S2", "total", [99.0]))
+    table = _table("driftredovisning", "DR", DR_COLUMNS[:1], rows, parts={1: (), 3: (2,)})
+    assert [(f.row, f.printed, f.computed) for f in check_sums(table, 0.2)] == [("S2", 99.0, 2.0)]
+
+
+def _with_2023(table, figures):
+    """The table with columns for 2023 as well (next year's budget beside this year's)."""
+    from klk_analysis.loading import Column
+
+    later = tuple(
+        Column(f"{m}_2023", f"{h} 2023", m, 2023, 12, "Z", False)
+        for m, h, _ in (RR_COLUMNS if table.name == "resultatrakning" else DR_COLUMNS)
+        if m in figures
+    )
+    rows = table.rows.assign(**{c.id: figures[c.measure] for c in later})
+    return replace(table, columns=table.columns + later, rows=rows)
+
+
+def test_the_periods_year_is_compared_when_the_tables_also_hold_next_year():
+    # 2023 columns that agree with nothing: the checks between the tables, the driftram and
+    # the unit factor read 2022, the period's year, so they find nothing.
+    rr = _with_2023(
+        _rr(), {"budgetavvikelse": [9.0, 9.0, 9.0], "arsbudget": [30_000.0, 0.0, 30_000.0]}
+    )
+    dr = _with_2023(
+        _dr(),
+        {
+            "budgetavvikelse": [7.0, 7.0, 7.0],
+            "arsbudget": [-20.0, 0.0, -30_000.0],
+            "avvikelse_arsprognos": [5.0, 5.0, 5.0],
+        },
+    )
+    findings = reconcile(_workbook(rr=rr, dr=dr))
+    assert _of(findings, "mellan_tabeller") == []
+    assert _of(findings, "driftram") == []
+    assert _of(findings, "enhet") == []
+    assert annual_budget(rr).tolist() == [40.0, -36.0, 4.0]
+
+
+def test_a_measure_missing_or_derived_in_the_units_table_skips_only_that_comparison():
+    # The units print no avvikelse årsprognos: budgetavvikelse is still compared.
+    figures = [(n, k, f[:2]) for n, k, f in DR_FIGURES]
+    dr = _table("driftredovisning", "DR", DR_COLUMNS[:2], figures, [(2, "budgetavvikelse", 5.0)])
+    assert [f.column for f in check_between_tables(_workbook(dr=dr), 0.2)] == ["Budgetavvikelse"]
+    # The resultaträkning prints no avvikelse årsprognos: the same.
+    rr_figures = [(n, k, f[:5]) for n, k, f in RR_FIGURES]
+    rr = _table("resultatrakning", "RR", RR_COLUMNS[:5], rr_figures, [(2, "budgetavvikelse", 5.0)])
+    assert [f.column for f in check_between_tables(_workbook(rr=rr), 0.2)] == ["Budgetavvikelse"]
+    # The units' budgetavvikelse derived: avvikelse årsprognos is still compared.
+    dr = _dr([(2, "avvikelse_arsprognos", 5.0)], derived=("budgetavvikelse",))
+    found = check_between_tables(_workbook(dr=dr), 0.2)
+    assert [f.column for f in found] == ["Avvikelse årsprognos"]
+
+
+def test_a_table_in_tkr_far_too_large_is_still_a_factor_1000():
+    # Under "tkr" the figures are compared as kronor, whatever their size.
+    from dataclasses import replace as change
+
+    dr = change(_dr([(1, "arsbudget", -30_000_000.0)]), unit="tkr")
+    (unit,) = _units(reconcile(_workbook(dr=dr)))
+    assert "fast bladet anger tkr (en faktor 1 000)." in unit.message
+
+
+def test_errors_from_the_loader_come_before_its_warnings():
+    notes = [_finding("warning", "varning"), _finding("error", "fel")]
+    findings = reconcile(_workbook(notes=notes))
+    assert [f.message for f in findings] == ["fel", "varning"]

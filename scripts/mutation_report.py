@@ -14,6 +14,7 @@ mutant that no longer survives is reported, so that the list stays true.
     python scripts/mutation_report.py            # every module
     python scripts/mutation_report.py numbers    # one or more modules by name
     python scripts/mutation_report.py --survivors   # also list the survivors' diffs
+    python scripts/mutation_report.py --retest      # after new tests: rerun the survivors only
 
 Afterwards `cd mutants/numbers && mutmut show NAME` (or `mutmut browse`) shows a mutant.
 """
@@ -103,11 +104,26 @@ def statuses(folder: Path) -> dict[str, str]:
     return {name: status.strip() for name, status in found}
 
 
-def run_module(name: str, source: Path, config: dict, known: dict[str, str], show: bool) -> dict:
+def retest(name: str, source: Path, config: dict) -> Path:
+    """Copy the current tests into a module's earlier run and rerun the mutants that lived."""
+    folder = ROOT / "mutants" / name
+    if not (folder / "mutants").is_dir():
+        return prepare(name, source, config)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
+    for target in (folder / "tests", folder / "mutants" / "tests"):
+        shutil.copytree(ROOT / "tests", target, ignore=ignore, dirs_exist_ok=True)
+    return folder
+
+
+def run_module(name, source, config, known, show, again=False) -> dict:
     """Run mutmut on one module; return its counts and survivors."""
     started = time.monotonic()
-    folder = prepare(name, source, config)
-    mutmut(folder, "run")
+    folder = retest(name, source, config) if again else prepare(name, source, config)
+    lived = [m for m, s in statuses(folder).items() if s not in KILLED] if again else []
+    if not again or not (folder / "mutants").is_dir():
+        mutmut(folder, "run")
+    elif lived:
+        mutmut(folder, "run", *lived)
     result = statuses(folder)
     seconds = time.monotonic() - started
     judged = {m for m in result if m in known}
@@ -134,6 +150,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="moduler (numbers, periods, …); alla om inga")
     parser.add_argument("--survivors", action="store_true", help="visa de överlevandes diff")
+    parser.add_argument(
+        "--retest", action="store_true", help="kör bara om de överlevande, med dagens tester"
+    )
     args = parser.parse_args(argv)
     config = settings()
     every = modules(config)

@@ -133,3 +133,11 @@ def test_ranked_units_have_no_index_column(data):
         "budgetavvikelse_2022",
         "rank",
     ]
+
+
+def test_deviation_percent_stays_numeric_where_the_budget_is_zero():
+    import pandas as pd
+
+    got = deviation_percent(pd.Series([1.0, 2.0]), pd.Series([0.0, 4.0]))
+    assert got.dtype == "float64"
+    assert got.iloc[1] == 50.0  # 2 / 4

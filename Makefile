@@ -5,10 +5,10 @@ PY := $(VENV)/bin/python
 KLK := $(VENV)/bin/klk
 PERIOD ?= 2022-03
 
-.PHONY: help setup run run-all lab test bench mutation clean
+.PHONY: help setup run run-all lab test test-fast mutation bench clean
 
 help: ## visa målen
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-9s %s\n", $$1, $$2}'
 
 setup: ## skapa .venv och installera paketet med utvecklingsverktygen
 	python3 -m venv $(VENV) && $(VENV)/bin/pip install -e ".[dev]"
@@ -24,6 +24,9 @@ lab: ## öppna JupyterLab på notebooks/ med projektets kärna
 
 test: ## kör hela testsviten
 	$(PY) -m pytest
+
+test-fast: ## kör testerna utom de långsamma (hela körningar, kärnor), under 15 s
+	$(PY) -m pytest -q -m "not slow"
 
 mutation: ## mutationstesta modulerna som gör siffrorna, var och en mot sina egna tester
 	$(PY) scripts/mutation_report.py

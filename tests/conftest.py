@@ -1,28 +1,106 @@
 """Shared, expensive fixtures: one real period run that several test modules read."""
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
-from klk_analysis import runner
+from klk_analysis import loading, runner
 from tests.workbooks import SHIPPED
+
+# Imported first by every Python process started with this folder on PYTHONPATH (the kernels):
+# notes each screening and each opening of a workbook in the file KLK_TEST_OPENS names.
+OPEN_COUNTER = """
+import os
+
+import openpyxl
+from klk_analysis import screening
+
+LOG = os.environ["KLK_TEST_OPENS"]
+
+
+def _note(what, path):
+    with open(LOG, "a", encoding="utf-8") as log:
+        log.write(f"{what} {path} {os.getpid()}\\n")
+
+
+def _counted(what, function):
+    def counted(path, *args, **kwargs):
+        _note(what, path)
+        return function(path, *args, **kwargs)
+
+    return counted
+
+
+openpyxl.load_workbook = _counted("open", openpyxl.load_workbook)
+screening.screen_workbook_file = _counted("screen", screening.screen_workbook_file)
+"""
+
+
+# Fixtures that run a whole period or execute notebooks: a test using one is end to end.
+SLOW_FIXTURES = {"period_run", "hostile_run", "executed"}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the end-to-end tests slow, so that `make test-fast` (-m "not slow") leaves them out."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
 def period_run(tmp_path_factory):
-    """Run 2022-03 from a copy of the shipped workbook once; return the RunResult."""
+    """Run 2022-03 from a copy of the shipped workbook once; return the RunResult.
+
+    Every screening and opening of a workbook during the run, in this process and in the
+    kernels, is noted in base/opens.log (one line each: what, path, process id).
+    """
     base = tmp_path_factory.mktemp("run")
     raw = base / "raw" / "2022-03"
     raw.mkdir(parents=True)
     shutil.copy(SHIPPED, raw / SHIPPED.name)
-    result = runner.run_period(
-        "2022-03",
-        raw=base / "raw",
-        outputs=base / "outputs",
-        processed=base / "processed",
-    )
+    (base / "counter").mkdir()
+    (base / "counter" / "sitecustomize.py").write_text(OPEN_COUNTER, encoding="utf-8")
+    log = base / "opens.log"
+    log.touch()
+    with pytest.MonkeyPatch.context() as patch:
+        path = os.environ.get("PYTHONPATH", "")
+        patch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(base / "counter"), path])))
+        patch.setenv("KLK_TEST_OPENS", str(log))
+
+        def counted(what, function):
+            def wrapper(target, *args, **kwargs):
+                with open(log, "a", encoding="utf-8") as handle:
+                    handle.write(f"{what} {target} {os.getpid()}\n")
+                return function(target, *args, **kwargs)
+
+            return wrapper
+
+        patch.setattr(
+            loading.openpyxl, "load_workbook", counted("open", loading.openpyxl.load_workbook)
+        )
+        patch.setattr(
+            loading, "screen_workbook_file", counted("screen", loading.screen_workbook_file)
+        )
+        result = runner.run_period(
+            "2022-03",
+            raw=base / "raw",
+            outputs=base / "outputs",
+            processed=base / "processed",
+        )
     assert result.exit_code == 0, result.message
     return result
+
+
+def opens_during(run) -> list[tuple[str, Path]]:
+    """Return (what, path) for every screening and opening of a workbook during period_run."""
+    log = run.out_dir.parents[1] / "opens.log"
+    found = []
+    for line in log.read_text(encoding="utf-8").splitlines():
+        what, rest = line.split(" ", 1)
+        found.append((what, Path(rest.rsplit(" ", 1)[0])))
+    return found
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,9 @@ import itertools
 import struct
 from html.parser import HTMLParser
 
+import matplotlib
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 
@@ -80,7 +82,23 @@ def test_charts_in_report_order_with_file_names(shipped_charts):
         "jamforelse_foregaende_ar",
         "prognosavvikelse_per_enhet",
     ]
-    assert all(isinstance(c.figure, Figure) for c in shipped_charts)
+    # Every bar's length, bottom to top, from the source document's columns (worked by hand):
+    lengths = {
+        c.name: [round(float(bar.get_width()), 1) for bar in c.figure.axes[0].patches]
+        for c in shipped_charts
+    }
+    # Budgetavvikelse Mar 2022 per unit, sorted: −0,1 (Ledning) … 3,5 (Näringsliv).
+    assert lengths["budgetavvikelse_per_enhet"] == [-0.1, 0.4, 1.6, 1.6, 2.0, 2.0, 2.7, 3.5]
+    # Budgeted result −1,6; steps 0,0 + 5,9 + 2,9 − 0,1 + 5,1 = 13,8 give 12,2, so a rounding
+    # step of −0,1 reaches the printed 12,1.
+    assert lengths["resultatbrygga"] == [-1.6, 0.0, 5.9, 2.9, -0.1, 5.1, -0.1, 12.1]
+    # Utfall Mar 2021, then Mar 2022: result, övriga kostnader, lokal, personal, intäkter.
+    assert lengths["jamforelse_foregaende_ar"] == [
+        *(12.5, -73.2, -1.4, -28.8, 14.9, 101.0),
+        *(12.1, -89.2, -1.6, -29.1, 16.7, 115.4),
+    ]
+    # Avvikelse Årsprognos mars: five units at 0,0, then HR 0,3, Ekonomi 1,0, Näringsliv 1,7.
+    assert lengths["prognosavvikelse_per_enhet"] == [0.0] * 5 + [0.3, 1.0, 1.7]
 
 
 def test_the_module_never_uses_pyplot_state():
@@ -219,6 +237,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+@pytest.mark.slow
 def test_write_charts_as_png_at_200_dpi_and_svg(shipped_charts, tmp_path):
     (tmp_path / "figurer").mkdir()
     (tmp_path / "figurer" / "gammal.png").write_bytes(b"x")
@@ -274,8 +293,11 @@ def test_charts_say_where_their_figures_come_from(shipped_charts):
     assert notes == {
         "budgetavvikelse_per_enhet": "Källa: driftredovisningen, kolumnen "
         "\u201dBudgetavvikelse Mar 2022\u201d.",
+        # 12,1 − (−1,6) = 13,7 against the lines' 13,8: the rounding step is explained.
         "resultatbrygga": "Källa: resultaträkningen, kolumnerna \u201dBudget Mar 2022\u201d, "
-        "\u201dUtfall Mar 2022\u201d och \u201dBudgetavvikelse Mar 2022\u201d.",
+        "\u201dUtfall Mar 2022\u201d och \u201dBudgetavvikelse Mar 2022\u201d. Stapeln "
+        "avrundning (\u22120,1 mnkr) är skillnaden mellan resultatet och summan av radernas "
+        "avvikelser som de är tryckta: beloppen är beräknade före avrundning.",
         "jamforelse_foregaende_ar": "Källa: resultaträkningen, kolumnerna "
         "\u201dUtfall Mar 2021\u201d och \u201dUtfall Mar 2022\u201d; utan summaraderna.",
         "prognosavvikelse_per_enhet": "Källa: driftredovisningen, kolumnen "
@@ -336,9 +358,9 @@ def test_a_chart_shows_itself_in_a_notebook_as_the_report_figure(shipped_charts)
 
 
 def test_a_resultatrakning_without_a_result_row_is_refused_with_the_place(tmp_path):
-    book = load_workbook(source_workbook(tmp_path / "a.xlsx", rr_rows=RR_ROWS[:-1]))
-    with pytest.raises(UnusableInputError, match=r"blad 'Resultaträkning': ingen resultatrad"):
-        result_bridge(book)
+    # The check refuses it, so the bridge never meets it (one contract for check and run).
+    with pytest.raises(UnusableInputError, match=r"'Resultaträkning': .*saknar en resultatrad"):
+        load_workbook(source_workbook(tmp_path / "a.xlsx", rr_rows=RR_ROWS[:-1]))
 
 
 def test_a_driftredovisning_with_only_its_total_still_draws(tmp_path):
@@ -346,3 +368,129 @@ def test_a_driftredovisning_with_only_its_total_still_draws(tmp_path):
     chart = unit_budget_deviation(book)
     assert len(chart.figure.axes[0].patches) == 0
     assert "men tabellen har inga enheter. Positiva värden" in chart.alt
+
+
+# A large board: 35 units, names up to 60 characters, deviations of both signs.
+LONG_NAMES = [
+    f"Enhet {i:02d} "
+    + "förskoleverksamhet grundskola särskola fritidshem och elevhälsa"[: 1 + (i * 7) % 51]
+    for i in range(35)
+]
+
+
+@pytest.fixture(scope="module")
+def large_board(tmp_path_factory):
+    rows = [
+        [name, 0.1 * i, (i % 7 - 3) * 1.3, -10.0 - i, (i % 5 - 2) * 0.8]
+        for i, name in enumerate(LONG_NAMES)
+    ]
+    rows.append(["Summa Stora nämnden", 0.0, 0.0, -945.0, 0.0])
+    path = tmp_path_factory.mktemp("stor") / "stor.xlsx"
+    return load_workbook(source_workbook(path, dr_rows=rows))
+
+
+def _text_boxes(figure: Figure) -> list[tuple[str, object]]:
+    """Every drawn text of a figure with its box on the canvas, in pixels."""
+    canvas = FigureCanvasAgg(figure)
+    # Drawn as the module draws its files: inside the charts' style.
+    with matplotlib.rc_context(charts.STYLE):
+        canvas.draw()
+    renderer = canvas.get_renderer()
+    # Only the ticks inside the axes' limits are drawn.
+    texts = [
+        label
+        for ax in figure.axes
+        for axis, (low, high) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim()))
+        for location, label in zip(axis.get_ticklocs(), axis.get_ticklabels(), strict=True)
+        if min(low, high) <= location <= max(low, high)
+    ]
+    texts += [t for ax in figure.axes for t in [*ax.texts, ax.xaxis.label, ax.title]]
+    texts += [t for legend in figure.legends for t in legend.get_texts()]
+    if figure._suptitle is not None:
+        texts.append(figure._suptitle)
+    return [
+        (t.get_text(), t.get_window_extent(renderer))
+        for t in texts
+        if t.get_visible() and t.get_text().strip()
+    ]
+
+
+def _collisions(figure: Figure) -> list[str]:
+    boxes = _text_boxes(figure)
+    problems = [
+        f"{a!r} överlappar {b!r}"
+        for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2)
+        # Half a pixel of tolerance for boxes that merely touch.
+        if min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0) > 0.5
+        and min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0) > 0.5
+    ]
+    edge = figure.bbox
+    problems += [
+        f"{text!r} går utanför figuren"
+        for text, box in boxes
+        if box.x0 < edge.x0 - 0.5
+        or box.y0 < edge.y0 - 0.5
+        or box.x1 > edge.x1 + 0.5
+        or box.y1 > edge.y1 + 0.5
+    ]
+    return problems
+
+
+def test_no_label_of_a_large_boards_charts_collides_or_is_clipped(large_board):
+    for chart in economy_charts(large_board):
+        assert _collisions(chart.figure) == [], chart.name
+
+
+def test_no_label_of_the_shipped_charts_collides_or_is_clipped(shipped_charts, kfn):
+    for chart in [*shipped_charts, *economy_charts(kfn)]:
+        assert _collisions(chart.figure) == [], chart.name
+
+
+def test_a_large_boards_chart_grows_with_its_bars_and_shortens_only_long_names(large_board):
+    chart = unit_budget_deviation(large_board)
+    labels = [t.get_text() for t in chart.figure.axes[0].get_yticklabels()]
+    assert len(labels) == 35
+    # 35 bars of three lines of 12-pt text: far taller than the eight-unit chart.
+    assert chart.figure.get_size_inches()[1] > 35 * 3 * 12 / 72
+    # Names that fit in three lines of 22 characters are whole; longer ones end in "…" and
+    # stand in full in the table and the text alternative.
+    longest = max(LONG_NAMES, key=len)
+    assert len(longest) == 60
+    assert any(label.endswith("…") for label in labels)
+    assert longest in chart.alt
+    assert "Enhet 00 f" in labels
+
+
+def test_chart_text_stays_legible_on_a_phone(shipped_charts):
+    # A phone 360 px wide shows the image in 336 CSS px (12 px margins); the image is
+    # WIDTH inches, 72 points each: a point becomes 336 / (WIDTH × 72) px.
+    scale = 336 / (charts.WIDTH * 72)
+    for chart in shipped_charts:
+        texts = chart.figure.findobj(lambda a: hasattr(a, "get_fontsize"))
+        sizes = {t.get_fontsize() for t in texts}
+        assert min(sizes) * scale >= 11, chart.name
+
+
+def test_svg_keeps_its_text_as_text_in_fonts_of_windows_and_linux(shipped_charts, tmp_path):
+    _png, svg = charts.save_chart(shipped_charts[0], tmp_path)
+    text = svg.read_text(encoding="utf-8")
+    assert "<text" in text and "KLK Näringsliv" in text
+    assert "font-family: 'Arial', 'Liberation Sans', 'DejaVu Sans', sans-serif" in text
+    # The style is a context, not a global setting: the module changes nothing on import.
+    assert matplotlib.rcParams["svg.fonttype"] == "path"
+
+
+def test_legend_names_only_the_kinds_of_bar_drawn(shipped, kfn, tmp_path):
+    def legend(chart):
+        return [t.get_text() for lg in chart.figure.legends for t in lg.get_texts()]
+
+    # Every unit's forecast deviation is 0 or positive: no "Sämre än årsbudget".
+    assert legend(unit_forecast_deviation(shipped)) == ["Bättre än årsbudget"]
+    assert legend(unit_budget_deviation(shipped)) == ["Bättre än budget", "Sämre än budget"]
+    rows = [[r[0], *r[1:4], -abs(r[4]) - 0.5] for r in DR_ROWS[:-1]] + [DR_ROWS[-1]]
+    worse = load_workbook(source_workbook(tmp_path / "s.xlsx", dr_rows=rows))
+    assert legend(unit_forecast_deviation(worse)) == ["Sämre än årsbudget"]
+
+
+def test_the_bridge_caption_explains_no_rounding_step_when_there_is_none(kfn):
+    assert "avrundning" not in result_bridge(kfn).note.lower()

@@ -40,6 +40,7 @@ def test_check_inconsistent_exit_1(tmp_path, capsys):
     )
 
 
+@pytest.mark.slow
 def test_check_unusable_exit_2_without_traceback(tmp_path):
     bad = tmp_path / "budget.xlsx"
     bad.write_bytes(b"")
@@ -136,6 +137,7 @@ def test_check_on_a_folder_says_it_is_a_folder(tmp_path, capsys):
     assert f"{tmp_path} är en mapp, inte en arbetsbok" in err and "filen finns inte" not in err
 
 
+@pytest.mark.slow
 def test_a_closed_pipe_ends_quietly():
     read, write = os.pipe()
     os.close(read)  # like `| head` that has already stopped reading

@@ -244,3 +244,55 @@ def test_what_check_accepts_the_report_makes(case, tmp_path, monkeypatch):
     assert namespace["data"].board in html or case.board in html
     assert (tmp_path / "ut" / "rapport" / "tabeller" / "driftredovisning.xlsx").is_file()
     plt.close("all")
+
+
+def _report_text(case_name: str, folder: Path) -> tuple[str, ...]:
+    import matplotlib.pyplot as plt
+
+    from tests.notebook_cells import run_report
+
+    case = next(c for c in CASES if c.name == case_name)
+    path = case.build(folder / f"{case.name}.xlsx")
+    period = f"{case.period[0]}-{case.period[1]:02d}"
+    ns = run_report(path, period, folder / case.name)
+    report, data = ns["report"], ns["data"]
+    plt.close("all")
+    # everything a reader sees of the economy, except the source file's name
+    return (
+        report.summary(data).html,
+        report.comments(data).html,
+        report.resultatrakning_table(data).html,
+        report.driftredovisning_table(data).html,
+    )
+
+
+def test_kronor_and_tkr_give_the_same_report_as_mnkr(tmp_path):
+    mnkr, tkr, kr = (_report_text(name, tmp_path) for name in SAME_FIGURES)
+    assert tkr == mnkr
+    assert kr == mnkr
+    assert "miljoner kronor" in mnkr[0]
+
+
+# One workbook per family of dialects, through the real command: check, both notebooks in
+# their kernels, the HTML export, the tables and the charts.
+END_TO_END = (
+    "same_figures_kr",
+    "one_sheet_both_tables",
+    "year_end_redovisat_tkr",
+    "large_board_qlik_codes_blanks",
+)
+
+
+@pytest.mark.parametrize("name", END_TO_END)
+def test_klk_run_makes_the_report(name, tmp_path):
+    case = next(c for c in CASES if c.name == name)
+    path = case.build(tmp_path / f"{case.name}.xlsx")
+    period = f"{case.period[0]}-{case.period[1]:02d}"
+    out = tmp_path / "rapport"
+    code = main(
+        ["run", period, "--input", str(path), "--out", str(out), "--processed", str(tmp_path)]
+    )
+    assert code == 0
+    html = (out / "rapport.html").read_text(encoding="utf-8")
+    assert case.board in html
+    assert "miljoner kronor" in html

@@ -47,6 +47,7 @@ def test_heading_above_is_the_last_heading_before_the_cell():
     assert execution.heading_above(cells, 0) is None
 
 
+@pytest.mark.slow
 def test_a_cell_that_runs_too_long_is_stopped_and_named(tmp_path, capfd):
     execution.ensure_kernel()
     execution.import_jupyter()
@@ -66,6 +67,7 @@ def test_a_cell_that_runs_too_long_is_stopped_and_named(tmp_path, capfd):
     assert "Timeout" not in printed and "Interrupting" not in printed
 
 
+@pytest.mark.slow
 def test_a_cell_raising_the_suites_own_error_keeps_its_exit_code(tmp_path):
     source = _notebook(
         tmp_path / "fel.ipynb",

@@ -1,3 +1,6 @@
+import re
+
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -102,19 +105,85 @@ def test_threshold_is_a_parameter(shipped):
 
 
 def test_sentence_for_the_shipped_result(shipped_projections):
-    sentences = flag_sentences(shipped_projections.reset_index())
-    assert sentences[0] == (
-        "Prognosen för årets resultat, +3,0 miljoner kronor, ligger under vad utfallet "
-        "hittills pekar mot om resterande månader följer budget (+13,8 miljoner kronor). "
-        "En rak uppräkning ger +48,4 miljoner kronor men är osäker, eftersom kostnader ofta "
-        "kommer senare under året."
+    (text,) = flag_sentences(shipped_projections.reset_index())
+    # By hand from the printed tables. Result: årsprognos +3,0 against årsbudget 0 + 13,8.
+    # Lines outside [budget method; run-rate] by more than 1,0: övriga intäkter 43,0 against
+    # 43,0 + 5,9 = 48,9 (lower revenue), övriga kostnader −377,1 against −377,2 + 5,1 = −372,1
+    # (higher costs). Units, forecast deviation minus budget deviation: Kommunikation 0 − 2,7,
+    # Social hållbarhet 0 − 2,0, Miljö 0 − 2,0, Näringsliv 1,7 − 3,5, HR 0,3 − 1,6. The sums
+    # and the board's total are not lines or units and are left to the table.
+    assert text == (
+        "Årsprognosen för årets resultat, +3,0 miljoner kronor, är 10,8 miljoner kronor sämre "
+        "än vad utfallet hittills pekar mot om resterande månader följer budget "
+        "(+13,8 miljoner kronor). Det beror främst på att prognosen räknar med 5,9 miljoner "
+        "kronor lägre övriga intäkter och 5,0 miljoner kronor högre övriga kostnader än "
+        "beräkningarna. Bland enheterna är prognosen sämre än beräkningarna för KLK "
+        "Kommunikation, IT och digitalisering (2,7 miljoner kronor), KLK Social hållbarhet "
+        "(2,0 miljoner kronor), KLK Miljö och samhällsbyggnad (2,0 miljoner kronor), KLK "
+        "Näringsliv (1,8 miljoner kronor) och KLK HR (1,3 miljoner kronor)."
     )
-    assert any(s.startswith("Prognosen för KLK Näringsliv, \u221250,9 ") for s in sentences)
-    assert any(s.startswith("Prognosen för Kommunstyrelsen, \u2212458,5 ") for s in sentences)
-    assert len(sentences) == (shipped_projections["flag"] != "").sum()
-    # After the result, the resultaträkning's lines come before the units.
-    assert sentences[1].startswith("Prognosen för övriga intäkter, +43,0 ")
-    assert sentences[-1].startswith("Prognosen för Kommunstyrelsen, ")
+    assert not re.search(r"\b(under|över)\b", text)
+
+
+def test_sentences_name_five_units_and_count_the_rest(shipped_projections):
+    frame = shipped_projections.reset_index()
+    units = (frame["table"] == "driftredovisning") & (frame["kind"] == "line")
+    # Seven more units, each 1,0 better than its budget method, and a subtotal that must not
+    # be spoken of as a unit.
+    extra = frame[units].head(1)
+    more = pd.concat(
+        [extra.assign(label=f"Enhet {i}", gap=1.0 + i / 10, flag="över") for i in range(7)]
+        + [extra.assign(label="Summa Grundskola", kind="sum", gap=-9.0, flag="under")],
+        ignore_index=True,
+    )
+    (text,) = flag_sentences(pd.concat([frame, more], ignore_index=True))
+    assert text.endswith(
+        "och bättre än beräkningarna för Enhet 6 (1,6 miljoner kronor), Enhet 5 (1,5 miljoner "
+        "kronor), Enhet 4 (1,4 miljoner kronor), Enhet 3 (1,3 miljoner kronor), Enhet 2 "
+        "(1,2 miljoner kronor) och två enheter till."
+    )
+    assert "Grundskola" not in text
+
+
+def test_forecast_sentences_never_say_under_or_over_a_signed_amount():
+    # Every direction in every kind of row, above and below its projections.
+    rows = []
+    for table, kind, label, budget in (
+        ("resultatrakning", "line", "Intäkter", 100.0),
+        ("resultatrakning", "line", "Kostnader", -100.0),
+        ("resultatrakning", "result", "Årets resultat", 0.0),
+        ("driftredovisning", "line", "Enheten", -50.0),
+    ):
+        for gap, flag in ((-3.0, "under"), (3.0, "över")):
+            rows.append(
+                {
+                    "table": table,
+                    "order": len(rows),
+                    "label": label,
+                    "key": label.lower(),
+                    "kind": kind,
+                    "arsbudget": budget,
+                    "arsprognos": budget + gap,
+                    "budget_rest": budget,
+                    "run_rate": np.nan,
+                    "last_year_profile": np.nan,
+                    "gap": gap,
+                    "flag": flag,
+                    "nearest_method": "budget_rest",
+                }
+            )
+    sentences = [flag_sentences(pd.DataFrame([row]))[0] for row in rows]
+    assert not [s for s in sentences if re.search(r"\b(under|över)\b", s)]
+    assert [s.split(" räknar med ", 1)[-1] for s in sentences[:4]] == [
+        "3,0 miljoner kronor lägre intäkter än beräkningarna.",
+        "3,0 miljoner kronor högre intäkter än beräkningarna.",
+        "3,0 miljoner kronor högre kostnader än beräkningarna.",
+        "3,0 miljoner kronor lägre kostnader än beräkningarna.",
+    ]
+    assert " är 3,0 miljoner kronor sämre än " in sentences[4]
+    assert " är 3,0 miljoner kronor bättre än " in sentences[5]
+    assert sentences[6].startswith("Bland enheterna är prognosen sämre än beräkningarna")
+    assert sentences[7].startswith("Bland enheterna är prognosen bättre än beräkningarna")
 
 
 def test_method_functions_on_hand_figures():
@@ -197,11 +266,9 @@ def test_forecast_above_the_range_is_flagged_with_the_highest_method():
     assert got["flag"] == "över"
     assert got["nearest_method"] == "run_rate"
     assert got["gap"] == pytest.approx(2.0)  # −94 − (−96)
+    # A cost forecast above its projections (−94 against −96) is a lower cost, never "över".
     sentence = flag_sentences(late_year(11).reset_index())[-1]
-    assert sentence == (
-        "Prognosen för kostnader, \u221294,0 miljoner kronor, ligger över vad utfallet hittills "
-        "pekar mot om det räknas upp rakt till helår (\u221296,0 miljoner kronor)."
-    )
+    assert sentence == "Prognosen räknar med 2,0 miljoner kronor lägre kostnader än beräkningarna."
 
 
 def test_run_rate_warning_without_profile_column():
@@ -243,6 +310,9 @@ def test_export_workbook(shipped_projections, tmp_path):
     assert result[headers.index("Varning rak uppräkning")].value == (
         "kostnader ofta kommer senare under året"
     )
+    # The flag in the same words as the report's tables: below the projections is worse.
+    assert result[headers.index("Markering")].value == "Sämre än beräkningarna"
+    assert rows["KLK Ledning"][headers.index("Markering")].value in (None, "")
     assert not list(tmp_path.glob("tabeller/.*"))
 
 

@@ -32,6 +32,7 @@ def test_corpus_case_gets_its_exit_code_and_message(case, tmp_path, capsys):
         assert captured.out == ""  # nothing half-reported
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("build", [million_rows, zip_bomb])
 def test_huge_inputs_are_refused_quickly(build, tmp_path, capsys):
     path = build(tmp_path)
@@ -102,6 +103,7 @@ def header_layouts(draw):
     return year, month, [[t] for t in titles], ["Konto", *header]
 
 
+@pytest.mark.slow
 @_SETTINGS
 @given(header_layouts())
 def test_header_row_is_found_wherever_it_is_and_however_spelt(layout):
@@ -178,6 +180,7 @@ def _check_never_crashes(path: Path) -> None:
     reconcile(workbook)  # the figures can be anything; checking them must not crash either
 
 
+@pytest.mark.slow
 @_SETTINGS
 @given(
     st.dictionaries(
@@ -192,6 +195,7 @@ def test_random_layouts_raise_only_the_suites_errors(sheets):
         _check_never_crashes(make_workbook(Path(tmp) / "a.xlsx", sheets))
 
 
+@pytest.mark.slow
 @_SETTINGS
 @given(
     st.lists(
@@ -219,6 +223,7 @@ def test_source_tables_with_random_cells_raise_only_the_suites_errors(changes, i
         assert base.exists()
 
 
+@pytest.mark.slow
 @_SETTINGS
 @given(st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), min_size=1, max_size=8))
 def test_damaged_bytes_raise_only_the_suites_errors(flips):
@@ -231,6 +236,7 @@ def test_damaged_bytes_raise_only_the_suites_errors(flips):
         _check_never_crashes(path)
 
 
+@pytest.mark.slow
 @_SETTINGS
 @given(
     st.lists(

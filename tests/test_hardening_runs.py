@@ -74,6 +74,7 @@ def test_workbook_text_in_the_svg_figures_is_text_too(hostile_run):
 _REFUSED = [c for c in CASES if c.exit_code]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", _REFUSED, ids=[c.name for c in _REFUSED])
 def test_a_run_on_a_bad_workbook_leaves_the_report_folder_as_it_was(case, hostile_run, tmp_path):
     outputs = tmp_path / "outputs"
@@ -114,6 +115,7 @@ def _kill_when(command: list[str], ready) -> None:
     process.wait()
 
 
+@pytest.mark.slow
 def test_a_killed_run_keeps_the_previous_report_and_the_next_run_leaves_no_stray_folders(
     hostile_run, tmp_path
 ):
@@ -229,6 +231,7 @@ def test_a_report_file_open_in_excel_ends_the_run_with_exit_3_and_the_report_int
 # --- 5. data/raw is never written ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_full_run_never_writes_into_data_raw(tmp_path):
     before = _tree(paths.DATA_RAW)
     assert before  # the shipped workbook is there

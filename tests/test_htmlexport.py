@@ -1,4 +1,5 @@
 import re
+import shutil
 from html.parser import HTMLParser
 
 import nbformat
@@ -64,7 +65,7 @@ def test_report_tables_have_header_cells_and_swedish_numbers(report_html):
     assert '<th scope="row">Summa ÅRETS RESULTAT</th>' in report_html
     # Personalkostnader, Utfall Mar 2022: −29,1 with a true minus sign.
     assert '<td class="tal" style="text-align: right">\u221229,1</td>' in report_html
-    assert "@page { size: A4" in report_html
+    assert "@page {\n  size: A4" in report_html
 
 
 def test_report_hides_code_and_notes_for_the_notebook_reader(report_html):
@@ -86,13 +87,27 @@ def test_report_hides_code_and_notes_for_the_notebook_reader(report_html):
         ('<p style="background:url(//x/y.png)">x</p>', "", "style"),
         ("<table><tr><td>1</td></tr></table>", "", "rubrikceller"),
         ("<table><tr><th>a</th></tr></table>", "", "scope"),
-        ("<p>Se http://example.org</p>", "", "webbadress"),
         ('<p onclick="x()">x</p>', "", "skript"),
+        ('<iframe src="data:text/html,x"></iframe>', "", "<iframe>"),
+        ('<svg><image xlink:href="https://x.example/a.png"/></svg>', "", "pekar utanför"),
+        ('<img srcset="https://x.example/a.png 2x" alt="a">', "", "pekar utanför"),
+        ('<meta http-equiv="Refresh" content="0; url=https://x.example">', "", "refresh"),
+        ("", "@IMPORT 'https://x.example/a.css';", "url()"),
     ],
 )
 def test_check_html_finds_each_broken_rule(body, css, problem):
     problems = check_html(page(body, css))
     assert any(problem in p for p in problems), problems
+
+
+def test_a_web_address_in_the_text_a_reader_sees_is_no_problem():
+    # Text fetches nothing, in a paragraph, a table cell, an alt text or a title alike.
+    body = (
+        "<p>Läs mer, se https://www.eskilstuna.se/kommun-och-politik och ftp://arkiv.example.</p>"
+        '<table><tr><th scope="row">http://x.example</th></tr></table>'
+        '<img src="data:image/png;base64,AA==" alt="Källa: https://www.scb.se/">'
+    )
+    assert check_html(page(body)) == []
 
 
 def test_check_html_accepts_embedded_data_and_anchors():
@@ -165,3 +180,46 @@ def test_export_refuses_a_report_that_would_load_something_from_the_web(tmp_path
     with pytest.raises(RunFailedError, match="pekar utanför"):
         export_html(path, tmp_path / "r.html", "Titel")
     assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.slow
+def test_a_web_address_in_an_event_text_is_shown_as_text_and_the_run_succeeds(tmp_path):
+    import openpyxl
+
+    from klk_analysis import runner
+    from tests.workbooks import SHIPPED
+
+    workbook = tmp_path / "handelser.xlsx"
+    shutil.copy(SHIPPED, workbook)
+    book = openpyxl.load_workbook(workbook)
+    events = book["Väsentliga händelser"]
+    events["B4"] = f"{events['B4'].value} Läs mer, se https://www.eskilstuna.se/kommun-och-politik."
+    book.save(workbook)
+    out = tmp_path / "ut"
+    result = runner.run_period("2022-03", workbook=workbook, out_dir=out, processed=tmp_path / "p")
+    assert result.exit_code == 0, result.message
+    text = (out / "rapport.html").read_text(encoding="utf-8")
+    assert "Läs mer, se https://www.eskilstuna.se/kommun-och-politik.</li>" in text
+    assert not re.search(r"""(?:href|src)\s*=\s*["']?(?:https?:|//)""", text)
+
+
+def test_the_title_in_the_print_margin_cannot_break_out_of_its_css_string():
+    from klk_analysis.htmlexport import css_string
+
+    assert css_string("Kommunstyrelsens delårsrapport 1, 2022") == (
+        "Kommunstyrelsens delårsrapport 1, 2022"
+    )
+    hostile = 'Nämnd "x"; } body { display: none } </style><script>'
+    escaped = css_string(hostile)
+    # Inside the string "}" and ";" are plain text; only a quote, a backslash, a line break
+    # or "<" (which could end the <style> element) could break out, and all are escaped.
+    left = escaped.replace("\\22 ", "").replace("\\3c ", "").replace("\\3e ", "")
+    assert not set('"<>\\\n') & set(left)
+    assert escaped.startswith("Nämnd \\22 x\\22 ; }")
+
+
+def test_report_prints_its_title_and_page_numbers_in_the_margins(report_html):
+    assert 'content: "Sida " counter(page) " av " counter(pages);' in report_html
+    title = "Kommunstyrelsens delårsrapport 1, 2022"
+    assert f'content: "{title}";' in report_html
+    assert "display: table-header-group" in report_html

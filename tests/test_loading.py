@@ -237,7 +237,7 @@ def test_an_empty_amount_cell_reads_as_zero_and_the_sum_catches_a_missing_figure
     assert wb.resultatrakning.rows["budget_2022"].iloc[3] == 0.0
     (note,) = [f for f in wb.notes if f.check == "tomma_celler"]
     assert note.severity == "info" and note.cell == "D7"
-    assert "1 tomma beloppsceller" in note.message and "(D7)" in note.message
+    assert "en tom beloppscell på en rad med andra belopp lästes som 0 (D7)" in note.message
     errors = [f for f in reconcile(wb) if f.severity == "error"]
     # Summa KOSTNADER budget: printed −127,8; rows −1,5 − 94,3 + 0 = −95,8
     assert any(f.cell == "D10" and f.computed == pytest.approx(-95.8) for f in errors)
@@ -332,3 +332,62 @@ def test_amounts_without_label(tmp_path):
 def test_tables_for_different_periods(tmp_path):
     header = [h.replace("Mar", "Apr").replace("mars", "april") for h in DR_HEADER]
     assert "samma period" in _error(source_workbook(tmp_path / "a.xlsx", dr_header=header))
+
+
+def test_two_tables_on_one_sheet_that_read_alike_are_told_apart_by_order(tmp_path):
+    # A driftredovisning that also prints the board's Kommunbidrag: both tables look like a
+    # resultaträkning by their words; the one left over is the driftredovisning.
+    head = ["", "Utfall jan-mar 2022", "Budget jan-mar 2022", "Avvikelse", "Årsprognos"]
+    rows = [
+        ["Ekonomi, Tekniska nämnden"],
+        head,
+        ["Verksamhetens intäkter", 30.0, 28.0, 2.0, 112.0],
+        ["Verksamhetens kostnader", -80.0, -83.0, 3.0, -333.0],
+        ["Verksamhetens nettokostnad", -50.0, -55.0, 5.0, -221.0],
+        ["Kommunbidrag", 55.0, 55.0, 0.0, 220.0],
+        ["Årets resultat", 5.0, 0.0, 5.0, -1.0],
+        [],
+        head,
+        ["Gata", -30.0, -33.0, 3.0, -132.0],
+        ["Park", -20.0, -22.0, 2.0, -89.0],
+        ["Kommunbidrag", 55.0, 55.0, 0.0, 220.0],
+        ["Resultat", 5.0, 0.0, 5.0, -1.0],
+    ]
+    wb = load_workbook(make_workbook(tmp_path / "a.xlsx", {"Ekonomi": rows}))
+    assert wb.resultatrakning.rows["label"].iloc[0] == "Verksamhetens intäkter"
+    assert wb.driftredovisning.rows["label"].tolist() == [
+        "Gata",
+        "Park",
+        "Kommunbidrag",
+        "Resultat",
+    ]
+    assert wb.board == "Tekniska nämnden"
+
+
+def test_a_row_numbering_the_columns_under_the_header_is_skipped(tmp_path):
+    numbers = [None, *range(1, len(RR_HEADER))]  # 1, 2, … 6 under the six measures
+    path = make_workbook(
+        tmp_path / "a.xlsx",
+        {
+            "Resultaträkning": sheet("Resultaträkning", RR_HEADER, [numbers, *RR_ROWS]),
+            "Driftredovisning": sheet("Driftredovisning", DR_HEADER, DR_ROWS),
+        },
+    )
+    wb = load_workbook(path)
+    assert wb.resultatrakning.rows["label"].iloc[0] == "Kommunersättning"
+    assert len(wb.resultatrakning.rows) == len(RR_ROWS)
+
+
+@pytest.mark.parametrize("total", ["Summa nämnd", "Total förvaltning", "Nämnden totalt"])
+def test_a_total_without_the_boards_name_leaves_the_name_to_the_title(tmp_path, total):
+    rows = [*DR_ROWS[:-1], [total, *DR_ROWS[-1][1:]]]
+    path = make_workbook(
+        tmp_path / "Socialnamnden_delar1_2022.xlsx",
+        {
+            "Resultaträkning": sheet("Resultaträkning", RR_HEADER, RR_ROWS),
+            "Driftredovisning": sheet("Driftredovisning", DR_HEADER, rows),
+        },
+    )
+    wb = load_workbook(path)
+    assert wb.board == "Socialnamnden"
+    assert wb.board_source == "filnamnet 'Socialnamnden_delar1_2022.xlsx'"

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from klk_analysis.errors import UnusableInputError
@@ -93,12 +95,15 @@ def shipped_text():
 
 
 def test_the_source_documents_summary_word_for_word(shipped_text):
+    # Word for word but for one change asked for in issue 13: the document's "budgeterat
+    # resultat på helår 0." gives no unit; every amount in the report carries one.
     paragraphs, _ = shipped_text
     assert paragraphs == [
         "Kommunstyrelsens totala intäkter för 2022 budgeteras till 504,5 miljoner kronor. "
         "Av dessa utgör driftram 461,5 miljoner kronor.",
         "Utfall för perioden januari – mars uppgår till +12,1 miljoner kronor att jämföra med "
-        "budgeterat resultat på helår 0. Prognos på helår uppgår till +3,0 miljoner kronor.",
+        "budgeterat resultat på helår 0,0 miljoner kronor. Prognos på helår uppgår till "
+        "+3,0 miljoner kronor.",
     ]
 
 
@@ -222,3 +227,28 @@ def test_workbook_texts_get_typographic_quotes():
     from klk_analysis.narrative import quoted
 
     assert quoted("Summa INTÄKTER") == "\u201dSumma INTÄKTER\u201d"
+
+
+def test_a_large_board_names_five_units_and_counts_the_rest(tmp_path):
+    # 18 units with a positive forecast deviation of 0,1 … 1,8 and one negative: the sentence
+    # names the five largest, largest first, and counts the 13 others.
+    rows = [[f"Enhet {i}", 0.0, 0.0, -10.0, i / 10] for i in range(1, 19)]
+    rows.append(["Enhet minus", 0.0, 0.0, -10.0, -0.4])
+    rows.append(["Summa Stora nämnden", 0.0, 0.0, -190.0, 16.7])
+    book = load_workbook(source_workbook(tmp_path / "a.xlsx", dr_rows=rows))
+    text = comments(economy_context(book, []))[1]
+    assert text == (
+        "De enheter som har positiv prognosavvikelse är Enhet 18 (+1,8 miljoner kronor), "
+        "Enhet 17 (+1,7 miljoner kronor), Enhet 16 (+1,6 miljoner kronor), Enhet 15 "
+        "(+1,5 miljoner kronor), Enhet 14 (+1,4 miljoner kronor) och 13 enheter till. "
+        "Den enhet som har negativ prognosavvikelse är Enhet minus (\u22120,4 miljoner kronor)."
+    )
+
+
+def test_every_amount_in_the_summary_has_its_unit(shipped_text):
+    paragraphs, comment_texts = shipped_text
+    # An amount (digits with a decimal comma) is followed by its unit or closes a bracket
+    # whose amount's unit stands inside it.
+    for text in paragraphs + comment_texts:
+        for match in re.finditer(r"[+\u2212]?\d[\d\u00a0]*,\d(?! ?miljoner kronor| mnkr)", text):
+            raise AssertionError(f"{match.group()!r} utan enhet i: {text}")

@@ -7,7 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 import nbformat
 import pytest
 
-from klk_analysis import execution, paths
+from klk_analysis import execution, paths, report
+from klk_analysis.errors import InconsistentDataError
+from tests.workbooks import DR_ROWS, SHIPPED, source_workbook
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("*.ipynb"))
 
@@ -42,6 +44,34 @@ def test_notebook_is_thin_and_committed_without_outputs(path):
     assert any(h.startswith("## ") for h in headings)
 
 
+def _defaults(path) -> dict:
+    code = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    return {n.target.id: n.value.value for n in ast.parse(code.source).body}
+
+
+def test_notebooks_with_their_defaults_write_to_a_scratch_folder_never_the_register():
+    scratch = "outputs/utkast"
+    check, report, explore = (_defaults(p) for p in NOTEBOOKS)
+    assert check["processed_dir"] == scratch
+    assert report["output_dir"] == scratch
+    # 02 reads the register in processed_dir but writes it only when klk run says so.
+    assert report["record_forecasts"] is False
+    assert report["source_file"] == ""
+    assert "output_dir" not in explore and "processed_dir" not in explore
+
+
+# Every parameter that names a file or folder, and the package function that resolves it with
+# paths.resolve (tests/test_paths.py runs each from another working directory).
+PATH_PARAMETERS = {"workbook", "processed_dir", "output_dir", "source_file"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_path_parameter_is_one_the_package_resolves(path):
+    named = {k for k, v in _defaults(path).items() if isinstance(v, str) and "/" in v}
+    named |= {k for k in _defaults(path) if k.endswith(("_dir", "_file"))}
+    assert named <= PATH_PARAMETERS
+
+
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
     """Execute every notebook with its defaults (outputs redirected to a temporary folder)."""
@@ -59,6 +89,7 @@ def executed(tmp_path_factory):
     return base
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_with_its_defaults(executed, path):
     book = nbformat.read(executed / path.name, as_version=4)
@@ -68,18 +99,49 @@ def test_notebook_runs_with_its_defaults(executed, path):
     assert set(book.metadata.papermill.parameters) <= {"processed_dir", "output_dir"}
 
 
+@pytest.mark.slow
 def test_check_notebook_writes_processed_tables(executed):
     assert (executed / "processed" / "2022-03" / "driftredovisning.csv").exists()
 
 
-def test_report_notebook_writes_tables_and_figures(executed):
+@pytest.mark.slow
+def test_report_notebook_writes_tables_and_figures_but_not_the_register(executed):
     assert (executed / "out" / "figurer" / "budgetavvikelse_per_enhet.png").exists()
     assert (executed / "out" / "tabeller" / "resultatrakning.csv").exists()
     assert (executed / "out" / "tabeller" / "prognos.xlsx").exists()
-    assert (executed / "processed" / "prognosregister.parquet").exists()
+    assert not (executed / "processed" / "prognosregister.parquet").exists()
 
 
+@pytest.mark.slow
+def test_report_notebook_stops_on_a_wrong_sum_before_writing_anything(tmp_path):
+    rows = [list(r) for r in DR_ROWS]
+    rows[5][2] = -3.5  # KLK Näringsliv's +3,5 with its minus lost: the units add to 6,8, not 13,8
+    bad = source_workbook(tmp_path / "fel.xlsx", dr_rows=rows)
+    processed = tmp_path / "processed"
+    # A register with March 2022 in it, as an earlier run left it.
+    report.forecasts(report.load("2022-03", SHIPPED), processed)
+    register = processed / report.REGISTER_FILE
+    before = register.read_bytes()
+    execution.ensure_kernel()
+    execution.import_jupyter()
+    parameters = {
+        "workbook": str(bad),
+        "processed_dir": str(processed),
+        "output_dir": str(tmp_path / "ut"),
+        "record_forecasts": True,  # as klk run asks: the stop must come before the register
+    }
+    with pytest.raises(InconsistentDataError, match="Summa Kommunstyrelsen"):
+        execution.execute_notebook(
+            paths.NOTEBOOKS / "02_rapport.ipynb", tmp_path / "02.ipynb", parameters, timeout=300
+        )
+    assert register.read_bytes() == before
+    assert sorted(p.name for p in processed.iterdir()) == [report.REGISTER_FILE]
+    assert not (tmp_path / "ut").exists()
+
+
+@pytest.mark.slow
 def test_exploration_notebook_drills_into_its_default_line(executed):
     text = json.dumps(nbformat.read(executed / "03_utforska.ipynb", as_version=4).cells)
-    # KLK HR's budgetavvikelse Mar 2022 is 1,6 of the total 13,8.
-    assert "<td>1,6</td><td>13,8</td>" in text
+    # KLK HR's budgetavvikelse Mar 2022 is 1,6 of the total 13,8: 11,6 %; its row highlighted.
+    assert "KLK HR mot Summa Kommunstyrelsen i driftredovisningen, mnkr" in text
+    assert ">11,6</td>" in text and "#fff3b0" in text

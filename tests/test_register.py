@@ -151,7 +151,8 @@ def test_accuracy_chart(register):
     assert [t.get_text() for t in axes.get_xticklabels()] == ["2021", "2022"]
     assert axes.yaxis.get_major_formatter()(2.5, 0) == "2,5"
     assert axes.yaxis.get_major_formatter()(-2.5, 0) == "\u22122,5"
-    assert [t.get_text() for t in axes.get_legend().get_texts()] == [
+    # The legend stands below the bars, as wide as the figure (five inches).
+    assert [t.get_text() for t in figure.legends[0].get_texts()] == [
         "Prognos i mars",
         "Prognos i augusti",
     ]

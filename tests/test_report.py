@@ -1,5 +1,6 @@
 import re
 
+import pandas as pd
 import pytest
 
 from klk_analysis import report
@@ -95,7 +96,10 @@ def test_figures_embed_every_chart(data):
 
 def test_write_outputs_writes_tables_and_figures(data, tmp_path):
     chart_list = report.economy_charts(data)[:1]
-    assert report.write_outputs(data, chart_list, tmp_path) is None
+    report.write_outputs(data, chart_list, tmp_path)
+    png = tmp_path / "figurer" / "budgetavvikelse_per_enhet.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<svg" in (tmp_path / "figurer" / "budgetavvikelse_per_enhet.svg").read_text("utf-8")
     lines = (tmp_path / "tabeller" / "driftredovisning.csv").read_text("utf-8-sig").splitlines()
     assert lines[0] == (
         "Underliggande enheter;Budgetavvikelse Mar 2021;Budgetavvikelse Mar 2022;Budget 2022;"
@@ -115,6 +119,7 @@ def test_write_outputs_writes_tables_and_figures(data, tmp_path):
 
 
 def test_the_report_has_the_source_documents_sentences_in_its_order(period_run):
+    # The source document's sentences, with the unit after "0" that it left out (issue 13).
     text = (period_run.out_dir / "rapport.html").read_text(encoding="utf-8")
     first = (
         "Kommunstyrelsens totala intäkter för 2022 budgeteras till 504,5 miljoner kronor. "
@@ -122,7 +127,8 @@ def test_the_report_has_the_source_documents_sentences_in_its_order(period_run):
     )
     second = (
         "Utfall för perioden januari – mars uppgår till +12,1 miljoner kronor att jämföra med "
-        "budgeterat resultat på helår 0. Prognos på helår uppgår till +3,0 miljoner kronor."
+        "budgeterat resultat på helår 0,0 miljoner kronor. Prognos på helår uppgår till "
+        "+3,0 miljoner kronor."
     )
     assert first in text and second in text
     # Summary first, then the tables, the charts, the comments (the source's economy section).
@@ -270,13 +276,15 @@ def forecast_runs(tmp_path_factory):
 def test_forecast_section_flags_the_shipped_result(forecast_runs):
     base, march, run, _, _ = forecast_runs
     text = report.forecast_text(run).html
-    assert (
-        "Prognosen för årets resultat, +3,0 miljoner kronor, ligger under vad utfallet hittills "
-        "pekar mot om resterande månader följer budget (+13,8 miljoner kronor)."
-    ) in text
-    # Eleven rows are marked in the tables (five lines and sums, six units): eight sentences
-    # and the rest counted in words.
-    assert "Ytterligare tre prognoser ligger utanför beräkningarna; se tabellen." in text
+    assert text.startswith(
+        "<p>Årsprognosen för årets resultat, +3,0 miljoner kronor, är 10,8 miljoner kronor "
+        "sämre än vad utfallet hittills pekar mot om resterande månader följer budget "
+        "(+13,8 miljoner kronor). Det beror främst på"
+    )
+    # The method and what the workbook lacks come after the figures, for the economist.
+    notes = report.forecast_notes(run).html
+    assert notes.startswith('<p class="om-berakningarna"><strong>Om beräkningarna.</strong> ')
+    assert "Historik" in notes and "Historik" not in text
     cells = re.findall(
         r'<th scope="row">Summa ÅRETS RESULTAT</th>(.*?)</tr>',
         report.forecast_tables(run, march).html,
@@ -289,7 +297,7 @@ def test_forecast_section_flags_the_shipped_result(forecast_runs):
         "48,4",
         "",
         "3,0",
-        "Under beräkningarna",
+        "Sämre än beräkningarna",
     ]
     assert (base / "prognosregister.parquet").exists()
 
@@ -305,8 +313,9 @@ def test_accuracy_at_december_from_the_register(forecast_runs, tmp_path):
     _, _, _, dec, run = forecast_runs
     section = report.accuracy_section(run, dec).html
     # The result's outcome 12,1 against the March forecast +3,0.
-    assert "Prognosen i mars har i genomsnitt legat 9,1 miljoner kronor under årets resultat" in (
-        section
+    assert (
+        "Prognosen i mars har i genomsnitt underskattat årets resultat med 9,1 miljoner kronor"
+        in (section)
     )
     row = re.findall(r"Summa ÅRETS RESULTAT, prognos i mars</th>(.*?)</tr>", section)[0]
     assert re.findall(r">([^<]*)</td>", row) == ["3,0", "12,1", "9,1"]
@@ -322,8 +331,37 @@ def test_accuracy_at_december_from_the_register(forecast_runs, tmp_path):
 
 def test_the_run_reports_the_forecast_and_updates_the_register(period_run):
     text = (period_run.out_dir / "rapport.html").read_text(encoding="utf-8")
-    assert "ligger under vad utfallet hittills pekar mot om resterande månader följer budget" in (
-        text
-    )
+    assert "sämre än vad utfallet hittills pekar mot om resterande månader följer budget" in text
+    assert "Om beräkningarna." in text
     assert (period_run.out_dir / "tabeller" / "prognos.xlsx").exists()
     assert (period_run.out_dir.parents[1] / "processed" / "prognosregister.parquet").exists()
+
+
+def test_forecast_text_of_a_workbook_without_forecasts_says_so():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    # A year-end workbook, or an export without an Årsprognos column: no forecast to judge.
+    run = SimpleNamespace(projections=pd.DataFrame({"arsprognos": [np.nan]}), sentences=[])
+    assert report.forecast_text(run).text == (
+        "Arbetsboken har ingen årsprognos; tabellerna visar beräkningarna av helåret."
+    )
+    within = SimpleNamespace(projections=pd.DataFrame({"arsprognos": [1.0]}), sentences=[])
+    assert "inom beräkningarna" in report.forecast_text(within).text
+
+
+def test_notes_from_reading_are_notes_not_rounding(tmp_path):
+    # Blank amount cells read as zero: listed as a note with the file's name, not counted as
+    # a rounding difference.
+    from klk_analysis import report
+    from tests.workbooks import RR_ROWS as ROWS
+    from tests.workbooks import source_workbook
+
+    rows = [list(r) for r in ROWS]
+    rows[1][4] = None  # Övriga intäkter, Budgetavvikelse Mar 2022 (5,9 printed)
+    path = source_workbook(tmp_path / "tom.xlsx", rr_rows=rows)
+    data = report.load("2022-03", str(path))
+    text = report.findings_section(data).html
+    assert '<strong class="info">Notering:</strong> tom.xlsx, blad &#x27;Resultaträkning' in text
+    assert str(tmp_path) not in text

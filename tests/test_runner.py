@@ -10,10 +10,11 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from klk_analysis import runner
+from klk_analysis import paths, runner
 from klk_analysis.cli import main
 from klk_analysis.errors import InconsistentDataError, UnusableInputError
 from klk_analysis.validation import raise_for_errors
+from tests.conftest import opens_during
 from tests.workbooks import DR_HEADER, DR_ROWS, RR_HEADER, SHIPPED, source_workbook
 
 
@@ -35,7 +36,9 @@ def test_run_writes_report_notebooks_tables_figures_and_manifest(period_run):
     out = period_run.out_dir
     names = {p.name for p in out.iterdir()}
     assert {"rapport.html", "manifest.json", "tabeller", "figurer"} <= names
-    assert {"01_las_och_kontrollera.ipynb", "02_rapport.ipynb"} <= names
+    # The report notebook is the record; 01 is for checking by hand in JupyterLab.
+    assert "02_rapport.ipynb" in names and "01_las_och_kontrollera.ipynb" not in names
+    assert not (out / runner.SOURCE_FILE).exists()
     assert (out / "figurer" / "budgetavvikelse_per_enhet.png").read_bytes()[:4] == b"\x89PNG"
     # Source document, Resultaträkning: Summa INTÄKTER 115,9 132,0 126,1 5,9 504,5 0,0.
     csv = (out / "tabeller" / "resultatrakning.csv").read_text(encoding="utf-8-sig")
@@ -66,9 +69,58 @@ def test_manifest_names_the_inputs_hash_parameters_and_findings(period_run):
     assert manifest["started"] <= manifest["finished"]
 
 
-def test_run_also_writes_processed_tables(period_run):
-    processed = period_run.out_dir.parents[1] / "processed" / "2022-03"
-    assert (processed / "resultatrakning.parquet").exists()
+def test_a_run_from_raw_records_its_forecasts_and_writes_nothing_else_in_processed(period_run):
+    processed = period_run.out_dir.parents[1] / "processed"
+    assert [p.name for p in processed.iterdir()] == ["prognosregister.parquet"]
+    assert json.loads((period_run.out_dir / "manifest.json").read_text(encoding="utf-8"))[
+        "parameters"
+    ]["record_forecasts"]
+
+
+def test_a_whole_run_screens_and_opens_the_workbook_once(period_run):
+    workbook = period_run.out_dir.parents[1] / "raw" / "2022-03" / SHIPPED.name
+    # The runner's check reads every sheet once; the report notebook gets that reading.
+    assert opens_during(period_run) == [("screen", workbook), ("open", workbook)]
+
+
+def test_what_if_is_a_workbook_from_outside_raw(tmp_path):
+    raw = tmp_path / "raw"
+    assert runner.is_what_if(tmp_path / "annan.xlsx", raw)
+    assert not runner.is_what_if(raw / "2022-03" / "bok.xlsx", raw)
+    assert not runner.is_what_if(None, raw)  # the period's own workbook, found under raw
+
+
+def test_register_option_reaches_the_run(monkeypatch, tmp_path):
+    seen = []
+
+    def fake_run(period, **options):
+        seen.append(options["register"])
+        return runner.RunResult(period, tmp_path, 0, "klar", 0.0)
+
+    monkeypatch.setattr(runner, "run_period", fake_run)
+    assert main(["run", "2022-03", "--input", str(SHIPPED), "--register"]) == 0
+    assert main(["run", "2022-03", "--input", str(SHIPPED)]) == 0
+    assert seen == [True, False]
+
+
+def _data_hashes() -> dict:
+    data = paths.ROOT / "data"
+    return {
+        p.relative_to(data): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(data.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.slow
+def test_a_what_if_run_leaves_the_projects_data_byte_for_byte(tmp_path):
+    what_if = tmp_path / "annan.xlsx"
+    shutil.copy(SHIPPED, what_if)
+    before = _data_hashes()
+    # The project's own --raw and --processed (the defaults): only --out points elsewhere.
+    assert main(["run", "2022-03", "--input", str(what_if), "--out", str(tmp_path / "ut")]) == 0
+    assert (tmp_path / "ut" / "rapport.html").exists()
+    assert _data_hashes() == before
 
 
 def test_inconsistent_or_unusable_input_leaves_the_earlier_report_byte_for_byte(
@@ -113,6 +165,7 @@ def test_failed_notebook_is_kept_where_the_message_says_and_report_untouched(per
     assert _snapshot(out) == before
 
 
+@pytest.mark.slow
 def test_batch_with_one_bad_period_still_produces_the_others(tmp_path, capsys):
     raw = tmp_path / "raw"
     (raw / "2022-04").mkdir(parents=True)
@@ -211,6 +264,7 @@ def test_usage_errors_exit_2_with_a_sentence(tmp_path, capsys):
     assert main(["run", "2022-03", "2022-04", "--out", str(tmp_path)]) == 2
 
 
+@pytest.mark.slow
 def test_scheduled_command_line_runs_as_cron_would(tmp_path):
     raw = tmp_path / "raw" / "2022-03"
     raw.mkdir(parents=True)

@@ -307,3 +307,24 @@ def test_a_subtotal_groups_name_comes_from_its_heading():
     assert s.parts[3] == (1, 2)
     assert s.groups[1] == "Förskolor" and s.groups[2] == "Förskolor"
     assert s.groups[3] == "" and s.groups[4] == ""
+
+
+def test_group_totals_above_their_lines_then_sums_below_as_usual():
+    # "Intäkter" and "Kostnader" carry their totals above their lines; then Nettokostnad,
+    # Kommunbidrag and Resultat follow as in the common shape.
+    rows = [
+        line("Intäkter", 60, 55),  # = 40 + 20 / 35 + 20
+        line("Avgifter", 40, 35),
+        line("Bidrag", 20, 20),
+        line("Kostnader", -300, -310),  # = −200 − 100 / −210 − 100
+        line("Personal", -200, -210),
+        line("Övrigt", -100, -100),
+        total("Nettokostnad", -240, -255),  # = 60 − 300 / 55 − 310
+        line("Kommunbidrag", 250, 250),
+        total("Resultat", 10, -5, result=True),
+    ]
+    s = find_structure(rows)
+    assert s.parts[0] == (1, 2) and s.parts[3] == (4, 5)
+    assert s.parts[6] == (0, 3)
+    assert s.parts[8] == (6, 7)
+    assert s.kinds[0] == "sum" and s.kinds[1] == "line" and s.total == 8

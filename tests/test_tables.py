@@ -1,4 +1,5 @@
 import csv
+import re
 import zipfile
 from html.parser import HTMLParser
 
@@ -11,7 +12,9 @@ from klk_analysis.tables import (
     csv_text,
     table_html,
     tables_html,
+    write_csv,
     write_tables,
+    write_xlsx,
 )
 from tests.workbooks import (
     DR_HEADER,
@@ -312,3 +315,78 @@ def test_a_failed_write_keeps_the_old_tables(shipped, tmp_path, monkeypatch):
 def test_no_figure_or_name_of_the_source_document_in_the_module():
     text = package_text("tables.py")
     assert [w for w in source_document_words() if w in text] == []
+
+
+def test_xlsx_columns_fit_their_text_in_one_font_and_print_on_one_page_wide(shipped, tmp_path):
+    from openpyxl.utils import get_column_letter
+
+    for path in write_tables(shipped, tmp_path):
+        if path.suffix != ".xlsx":
+            continue
+        ws = openpyxl.load_workbook(path).active
+        for column in ws.iter_cols():
+            letter = get_column_letter(column[0].column)
+            # Amounts are shown with one decimal (−1 301,9): as long as that text.
+            longest = max(
+                len(f"{c.value:,.1f}") if isinstance(c.value, float) else len(str(c.value or ""))
+                for c in column
+            )
+            assert ws.column_dimensions[letter].width >= longest, (path.name, letter)
+        fonts = {(c.font.name, c.font.sz) for row in ws.iter_rows() for c in row}
+        assert fonts == {("Calibri", 11)}  # bold rows too
+        assert ws.freeze_panes == "B2"
+        assert ws.print_title_rows == "$1:$1"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        # Seven columns in the resultaträkning are printed landscape, five in the units' table
+        # upright.
+        expected = "landscape" if ws.max_column > 5 else "portrait"
+        assert ws.page_setup.orientation == expected
+    rr = openpyxl.load_workbook(tmp_path / "tabeller" / "resultatrakning.xlsx").active
+    assert rr.page_setup.orientation == "landscape"
+    # "Summa ÅRETS RESULTAT" (20 characters) is no longer cut in the first column.
+    assert rr.column_dimensions["A"].width >= len("Summa ÅRETS RESULTAT")
+
+
+def test_csv_amounts_always_have_one_decimal(shipped_files):
+    text = (shipped_files / "resultatrakning.csv").read_bytes().decode("utf-8-sig")
+    # Kommunersättning, Utfall Mar 2021: 101 is written 101,0, as the report prints it.
+    assert text.splitlines()[1].startswith("Kommunersättning;101,0;115,4;")
+    for record in list(csv.reader(text.splitlines(), delimiter=";"))[1:]:
+        assert all(re.fullmatch(r"-?\d+,\d", v) for v in record[1:]), record
+
+
+def test_html_tables_scroll_in_their_own_labelled_area(shipped):
+    fragment = table_html(shipped.driftredovisning)
+    assert fragment.startswith(
+        '<div class="tabellram" role="region" aria-label="Driftredovisning – underliggande '
+        'enheter (belopp i mnkr)" tabindex="0">\n<table class="tabell">'
+    )
+    assert fragment.endswith("</table>\n</div>")
+
+
+def test_a_large_boards_group_headings_stand_where_the_workbook_prints_them(tmp_path):
+    # Headings without figures over their units; the units and subtotals as printed.
+    rows = [
+        ["Äldreomsorg", None, None, None, None],
+        ["Hemtjänst Norr", 0.1, 0.2, -10.0, 0.0],
+        ["Hemtjänst Söder", 0.1, 0.3, -12.0, 0.0],
+        ["Summa Äldreomsorg", 0.2, 0.5, -22.0, 0.0],
+        ["Nämnd och förvaltning", 0.0, 0.1, -3.0, 0.0],
+        ["Summa Vård- och omsorgsnämnden", 0.2, 0.6, -25.0, 0.0],
+    ]
+    book = load_workbook(source_workbook(tmp_path / "a.xlsx", dr_rows=rows))
+    fragment = table_html(book.driftredovisning)
+    labels = re.findall(r'<th scope="(?:row|rowgroup)"[^>]*>([^<]*)</th>', fragment)
+    assert labels == [r[0] for r in rows]
+    assert '<th scope="rowgroup" colspan="5">Äldreomsorg</th>' in fragment
+    # the xlsx and the CSV keep the heading where it stands, with no figures on its row
+    written = write_xlsx(book.driftredovisning, tmp_path / "d.xlsx")
+    ws = openpyxl.load_workbook(written).active
+    assert [ws.cell(r, 1).value for r in range(2, 8)] == [r[0] for r in rows]
+    assert [ws.cell(2, c).value for c in range(2, 6)] == [None] * 4
+    assert ws.cell(3, 2).value == 0.1
+    csv_path = write_csv(book.driftredovisning, tmp_path / "d.csv")
+    lines = csv_path.read_text("utf-8-sig").splitlines()
+    assert lines[1] == "Äldreomsorg;;;;"
+    assert lines[2] == "Hemtjänst Norr;0,1;0,2;-10,0;0,0"

@@ -8,6 +8,7 @@ from klk_analysis import paths
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.loading import load_workbook
 from klk_analysis.periods import parse_header
+from klk_analysis.readout import describe_text
 from klk_analysis.vocabulary import PACKAGED, load, markdown, normalise
 from tests.workbooks import DR_HEADER, DR_ROWS, RR_HEADER, RR_ROWS, make_workbook, sheet
 
@@ -61,6 +62,8 @@ def test_a_workbook_with_the_users_header_word_loads_with_the_file(tmp_path, mon
     monkeypatch.setenv("KLK_VOCABULARY", str(user))
     wb = load_workbook(path)
     assert wb.resultatrakning.rows["utfall_2022"].tolist() == [r[2] for r in RR_ROWS]
+    # klk check --visa says which file the word came from
+    assert f"utfall 2022, t.o.m. månad 3 (ordet från {user})" in describe_text(wb)
 
 
 def test_an_unknown_list_is_refused_with_the_allowed_names(tmp_path):

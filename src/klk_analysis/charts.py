@@ -5,8 +5,11 @@ import html
 import io
 import textwrap
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import wraps
 from pathlib import Path
 
+import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -29,7 +32,30 @@ SKY = "#56B4E9"
 GREY = "#D9D9D9"
 NEGATIVE_HATCH = "///"
 EDGE = "#1A1A1A"
-WIDTH = 8.0
+# Inches. The report shows a chart at its natural size, 480 CSS px, on a screen and shrinks it
+# to about 340 px on a 360-px phone: 12-pt text then stays above 11 px.
+WIDTH = 5.0
+FONT_SIZE = 12
+TITLE_SIZE = 13
+LINE_HEIGHT = FONT_SIZE * 1.25 / 72  # inches per line of a tick label
+# Unit names wrap at this many characters; longer than three lines they end in "…" (the table
+# beside the chart prints them in full).
+LABEL_CHARS = 22
+LABEL_LINES = 3
+TITLE_CHARS = 46
+# Text stays text in the SVG (editable when pasted into Word or PowerPoint), in a font that
+# Windows (Arial), Linux (Liberation Sans, DejaVu Sans) and macOS (Arial) all have.
+FONTS = ["Arial", "Liberation Sans", "DejaVu Sans"]
+STYLE = {
+    "svg.fonttype": "none",
+    "font.family": ["sans-serif"],
+    "font.sans-serif": FONTS,
+    "font.size": FONT_SIZE,
+    "hatch.linewidth": 1.0,
+}
+# Below this the printed deviations add up to the printed result: no rounding step is drawn.
+ROUNDING_STEP_MIN = Decimal("0.1")
+ROUNDING_LABEL = "Avrundning"
 
 
 @dataclass(frozen=True)
@@ -70,21 +96,61 @@ class SwedishFormatter(Formatter):
         return 0 if all(abs(v - round(v)) < 1e-9 for v in values) else 1
 
 
+def styled(draw):
+    """Draw a chart inside the charts' style: fonts, sizes and SVG text as text."""
+
+    @wraps(draw)
+    def drawing(*args, **kwargs):
+        # A context, not global rcParams: importing the module changes nothing.
+        with matplotlib.rc_context(STYLE):
+            return draw(*args, **kwargs)
+
+    return drawing
+
+
 def _axes(height: float):
     figure = Figure(figsize=(WIDTH, height), layout="constrained")
+    # A margin of 6 pt around the texts, so that none touches the image's edge at any dpi.
+    figure.get_layout_engine().set(w_pad=6 / 72, h_pad=6 / 72)
     ax = figure.add_subplot()
     ax.spines[["top", "right"]].set_visible(False)
+    # Tick labels are made anew when drawn: their size is fixed here. Their font comes from
+    # the style, so every drawing goes through `styled` (png_bytes, save_chart).
+    ax.tick_params(labelsize=FONT_SIZE)
     return figure, ax
+
+
+def _height(labels: list[str], bars_per_label: int = 1) -> float:
+    # Sized to the bars: each label gets room for its lines, so labels never overlap.
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    pitch = max(lines * LINE_HEIGHT + 0.12, 0.3 * bars_per_label)
+    return 1.9 + pitch * max(len(labels), 1)
 
 
 def _value_axis(axis, label: str = "mnkr") -> None:
     axis.set_major_formatter(SwedishFormatter())
-    axis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 2.5, 5, 10]))
+    axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
     axis.set_label_text(label)
 
 
-def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
+def _wrap(text: str, width: int = LABEL_CHARS, lines: int = LABEL_LINES) -> str:
+    wrapped = textwrap.wrap(text, width, break_long_words=True, max_lines=lines, placeholder=" …")
+    return "\n".join(wrapped) or text
+
+
+def _title(ax, title: str) -> None:
+    # At the figure's left edge, not the axes': the unit names stand left of the axes.
+    ax.figure.suptitle(_wrap(title, TITLE_CHARS, 4), x=0.02, ha="left", fontsize=TITLE_SIZE)
+
+
+def _legend(figure, entries: list[tuple[bool, object]]) -> None:
+    # Only the kinds of bar that the chart draws: no "Sämre än budget" when no bar is.
+    handles = [patch for present, patch in entries if present]
+    # Side by side where they fit in the width, one under the other where they do not.
+    widths = [_text_width(h.get_label()) + 45 for h in handles]
+    columns = 2 if len(handles) > 1 and max(widths) * 2 < WIDTH * 72 else 1
+    if handles:
+        figure.legend(handles=handles, loc="outside lower center", ncols=columns, frameon=False)
 
 
 def _is_negative(value: float) -> bool:
@@ -99,43 +165,62 @@ def _label_bars(ax, bars, values) -> None:
         ax.annotate(
             amount_label(value),
             (min(ends) if negative else max(ends), bar.get_y() + bar.get_height() / 2),
-            xytext=(-4 if negative else 4, 0),
+            xytext=(-3 if negative else 3, 0),
             textcoords="offset points",
             ha="right" if negative else "left",
             va="center",
-            fontsize=9,
         )
 
 
-def _room(low: float, high: float, share: float = 0.16) -> tuple[float, float]:
-    # Bars stick to their base, so matplotlib's margins cannot make room for the value labels.
+def _text_width(text: str) -> float:
+    # Points, estimated before drawing: digits and most letters are at most 0,65 em wide in
+    # Arial, Liberation Sans and DejaVu Sans.
+    return max((len(line) for line in text.split("\n")), default=0) * FONT_SIZE * 0.65
+
+
+def _room(low: float, high: float, labels: list[str], values) -> tuple[float, float]:
+    """Return x limits that leave room beside the bars for their value labels.
+
+    Bars stick to their base, so matplotlib's margins cannot make that room; the labels' width
+    in points is turned into data units through the width the axes will get beside the names.
+    """
     low, high = min(low, 0.0), max(high, 0.0)
-    pad = (high - low) * share or 1.0
-    # The zero side gets a little room too, for the labels of bars that end at zero.
-    return (low - (pad if low < 0 else pad / 4), high + (pad if high > 0 else pad / 4))
+    axes = WIDTH * 72 - max(map(_text_width, labels), default=0.0) - 40
+    left = max((_text_width(amount_label(v)) + 8 for v in values if _is_negative(v)), default=0)
+    right = max(
+        (_text_width(amount_label(v)) + 8 for v in values if not _is_negative(v)), default=0
+    )
+    # The zero side keeps a little room too, for the labels of bars that end at zero.
+    left, right = max(left, 6.0), max(right, 6.0)
+    total = (high - low or 1.0) / max(1 - (left + right) / axes, 0.2)
+    return low - total * left / axes, high + total * right / axes
 
 
 def _deviation_chart(names, values, title, better, worse):
-    figure, ax = _axes(1.4 + 0.42 * len(values))
-    colours = [ORANGE if _is_negative(v) else BLUE for v in values]
-    hatches = [NEGATIVE_HATCH if _is_negative(v) else "" for v in values]
+    labels = [_wrap(n) for n in names]
+    figure, ax = _axes(_height(labels))
+    negative = [_is_negative(v) for v in values]
+    colours = [ORANGE if n else BLUE for n in negative]
+    hatches = [NEGATIVE_HATCH if n else "" for n in negative]
     positions = range(len(values))
     bars = ax.barh(positions, values, color=colours, hatch=hatches, edgecolor=EDGE)
-    ax.set_yticks(list(positions), [_wrap(n, 34) for n in names])
+    ax.set_yticks(list(positions), labels)
+    ax.set_ylim(-0.6, len(values) - 0.4)
     _label_bars(ax, bars, values)
     ax.axvline(0, color=EDGE, linewidth=0.8)
-    ax.set_xlim(*_room(min(values, default=0.0), max(values, default=0.0), 0.2))
+    # Labels of the longest bars need about a third of the width beyond the bar's end.
+    ax.set_xlim(*_room(min(values, default=0.0), max(values, default=0.0), labels, values))
     _value_axis(ax.xaxis)
-    ax.set_title(title, loc="left", fontsize=11)
-    figure.legend(
-        handles=[
-            Patch(facecolor=BLUE, edgecolor=EDGE, label=better),
-            Patch(facecolor=ORANGE, edgecolor=EDGE, hatch=NEGATIVE_HATCH, label=worse),
+    _title(ax, title)
+    _legend(
+        figure,
+        [
+            (not all(negative), Patch(facecolor=BLUE, edgecolor=EDGE, label=better)),
+            (
+                any(negative),
+                Patch(facecolor=ORANGE, edgecolor=EDGE, hatch=NEGATIVE_HATCH, label=worse),
+            ),
         ],
-        loc="outside lower center",
-        ncols=3,
-        frameon=False,
-        fontsize=9,
     )
     return figure
 
@@ -170,6 +255,7 @@ def _unit_chart(workbook: Workbook, measure: str, name: str, template: str, word
     return Chart(name, words["title"], figure, alt, source_note("driftredovisningen", [header]))
 
 
+@styled
 def unit_budget_deviation(workbook: Workbook) -> Chart:
     """Chart the budget deviation per unit for the period, sorted, positive and negative apart."""
     span, year = period_span(workbook.period), workbook.period.year
@@ -183,6 +269,7 @@ def unit_budget_deviation(workbook: Workbook) -> Chart:
     )
 
 
+@styled
 def unit_forecast_deviation(workbook: Workbook) -> Chart | None:
     """Chart the forecast deviation per unit (forecast minus annual budget), sorted, or None."""
     year = workbook.period.year
@@ -223,10 +310,11 @@ def bridge_steps(workbook: Workbook) -> pd.DataFrame:
         ("step", plain_label(x), float(v))
         for x, v in zip(lines["label"], lines[deviation], strict=True)
     ]
-    # Printed deviations are rounded: what they leave of the gap is shown, never hidden.
+    # Printed deviations are rounded: a gap they leave of a tenth or more is shown (and the
+    # caption explains it); a smaller one cannot be seen and would only puzzle the reader.
     gap = (end - start) - sum(v for kind, _, v in steps if kind == "step")
-    if rounded(gap):
-        steps.append(("step", "Avrundning", gap))
+    if abs(rounded(gap)) >= ROUNDING_STEP_MIN:
+        steps.append(("step", ROUNDING_LABEL, gap))
     steps.append(("end", "Resultat, utfall", end))
     frame = pd.DataFrame(steps, columns=["kind", "label", "amount"])
     running = frame["amount"].where(frame["kind"] == "step", 0).cumsum() + start
@@ -236,12 +324,14 @@ def bridge_steps(workbook: Workbook) -> pd.DataFrame:
     )
 
 
+@styled
 def result_bridge(workbook: Workbook) -> Chart:
     """Chart the bridge from the period's budgeted result to its actual result, line by line."""
     span, year = period_span(workbook.period), workbook.period.year
     title = f"Från budgeterat till verkligt resultat, {span} {year} (mnkr)"
     steps = bridge_steps(workbook)
-    figure, ax = _axes(1.4 + 0.45 * len(steps))
+    labels = [_wrap(t) for t in steps["label"]]
+    figure, ax = _axes(_height(labels))
     step = steps["kind"] == "step"
     negative = [_is_negative(v) for v in steps["amount"]]
     colours = [
@@ -264,21 +354,25 @@ def result_bridge(workbook: Workbook) -> Chart:
         ax.plot([level, level], [y[i] - 0.3, y[i + 1] + 0.3], color=EDGE, linewidth=0.7)
     _label_bars(ax, bars, list(steps["amount"]))
     ax.axvline(0, color=EDGE, linewidth=0.8)
-    ax.set_yticks(y, [_wrap(t, 30) for t in steps["label"]])
+    ax.set_yticks(y, labels)
+    ax.set_ylim(-0.6, len(steps) - 0.4)
     edges = pd.concat([steps["bottom"], steps["bottom"] + steps["amount"]])
-    ax.set_xlim(*_room(edges.min(), edges.max(), 0.2))
+    ax.set_xlim(*_room(edges.min(), edges.max(), labels, steps["amount"]))
     _value_axis(ax.xaxis)
-    ax.set_title(title, loc="left", fontsize=11)
-    figure.legend(
-        handles=[
-            Patch(facecolor=GREY, edgecolor=EDGE, label="Resultat"),
-            Patch(facecolor=BLUE, edgecolor=EDGE, label="Bättre än budget"),
-            Patch(facecolor=ORANGE, edgecolor=EDGE, hatch=NEGATIVE_HATCH, label="Sämre än budget"),
+    _title(ax, title)
+    moves = [n for s, n in zip(step, negative, strict=True) if s]
+    _legend(
+        figure,
+        [
+            (True, Patch(facecolor=GREY, edgecolor=EDGE, label="Resultat")),
+            (not all(moves), Patch(facecolor=BLUE, edgecolor=EDGE, label="Bättre än budget")),
+            (
+                any(moves),
+                Patch(
+                    facecolor=ORANGE, edgecolor=EDGE, hatch=NEGATIVE_HATCH, label="Sämre än budget"
+                ),
+            ),
         ],
-        loc="outside lower center",
-        ncols=3,
-        frameon=False,
-        fontsize=9,
     )
     items = [
         {"name": label, "amount": amount}
@@ -293,9 +387,18 @@ def result_bridge(workbook: Workbook) -> Chart:
     )
     rr = workbook.resultatrakning
     headers = [rr.column(m, year).header for m in ("budget", "utfall", "budgetavvikelse")]
-    return Chart("resultatbrygga", title, figure, alt, source_note("resultaträkningen", headers))
+    note = source_note("resultaträkningen", headers)
+    rounding = steps.loc[steps["label"] == ROUNDING_LABEL, "amount"]
+    if len(rounding):
+        note += (
+            f" Stapeln {ROUNDING_LABEL.lower()} ({amount_label(rounding.iloc[0])} mnkr) är "
+            "skillnaden mellan resultatet och summan av radernas avvikelser som de är "
+            "tryckta: beloppen är beräknade före avrundning."
+        )
+    return Chart("resultatbrygga", title, figure, alt, note)
 
 
+@styled
 def change_on_last_year(workbook: Workbook) -> Chart | None:
     """Chart the period's outcome against the same period last year by line, or None."""
     rr, year = workbook.resultatrakning, workbook.period.year
@@ -305,8 +408,8 @@ def change_on_last_year(workbook: Workbook) -> Chart | None:
     span = period_span(workbook.period)
     title = f"Utfall {span} {year} jämfört med samma period {year - 1} (mnkr)"
     rows = rr.rows[rr.rows["kind"] != "sum"].iloc[::-1]
-    names = [_wrap(plain_label(x), 30) for x in rows["label"]]
-    figure, ax = _axes(1.4 + 0.62 * len(rows))
+    names = [_wrap(plain_label(x)) for x in rows["label"]]
+    figure, ax = _axes(_height(names, bars_per_label=2))
     positions = range(len(rows))
     height = 0.38
     old = ax.barh(
@@ -328,13 +431,14 @@ def change_on_last_year(workbook: Workbook) -> Chart | None:
     )
     _label_bars(ax, old, list(rows[before.id]))
     _label_bars(ax, new, list(rows[now.id]))
-    ax.set_yticks(list(positions), names, fontsize=9)
+    ax.set_yticks(list(positions), names)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.axvline(0, color=EDGE, linewidth=0.8)
     both = pd.concat([rows[before.id], rows[now.id]])
-    ax.set_xlim(*_room(both.min(), both.max(), 0.22))
+    ax.set_xlim(*_room(both.min(), both.max(), names, both))
     _value_axis(ax.xaxis)
-    ax.set_title(title, loc="left", fontsize=11)
-    figure.legend(loc="outside lower center", ncols=2, frameon=False, fontsize=9)
+    _title(ax, title)
+    _legend(figure, [(True, old), (True, new)])
     items = [
         {"name": plain_label(label), "before": float(b), "now": float(n)}
         for label, b, n in zip(rows["label"], rows[before.id], rows[now.id], strict=True)
@@ -355,6 +459,7 @@ def economy_charts(workbook: Workbook) -> list[Chart]:
     return [c for c in charts if c is not None]
 
 
+@styled
 def _save(chart: Chart, target, **options) -> None:
     chart.figure.savefig(target, **options)
     # The first drawing laid the chart out (most of its time); later drawings at another dpi
@@ -378,7 +483,9 @@ def figure_html(chart: Chart, dpi: int = DPI) -> str:
     return (
         '<figure class="diagram">'
         f'<img src="data:image/png;base64,{data}" alt="{html.escape(chart.alt, quote=True)}" '
-        'style="max-width: 100%; height: auto">'
+        # Inline as well as in the style sheet, for a fragment pasted without it: at most its
+        # natural size (WIDTH inches of 96 px), and never wider than the column.
+        f'style="width: 100%; max-width: {round(WIDTH * 96)}px; height: auto">'
         f"<figcaption>{_caption(chart)}</figcaption>"
         "</figure>"
     )

@@ -12,9 +12,8 @@ from pathlib import Path
 
 from klk_analysis import console, paths, readout, vocabulary
 from klk_analysis.errors import KlkError, UnusableInputError
-from klk_analysis.loading import load_workbook
-from klk_analysis.organisation import load_organisation
 from klk_analysis.periods import Period
+from klk_analysis.source import read_source
 from klk_analysis.validation import DEFAULT_TOLERANCE, Finding, count_by_severity, reconcile
 
 LABELS_SV = {"error": "FEL", "warning": "VARNING", "info": "INFO"}
@@ -141,8 +140,8 @@ def _check(args) -> int:
     try:
         refuse_folder(args.workbook)
         use_vocabulary(args.vocabulary)
-        workbook = load_workbook(args.workbook, board=args.board)
-        load_organisation(workbook.path)  # the optional organisation sheets must be usable too
+        # Every sheet the report reads, organisation sheets and history too, must be usable.
+        workbook = read_source(args.workbook, board=args.board).workbook
     except KlkError as exc:
         if args.json:
             _dump(
@@ -223,7 +222,12 @@ def _run(args) -> int:
     options = _run_options(args)
     if len(periods) == 1:
         result = runner.run_period(
-            periods[0], workbook=args.input, out_dir=args.out, say=print, **options
+            periods[0],
+            workbook=args.input,
+            out_dir=args.out,
+            register=args.register,
+            say=print,
+            **options,
         )
         print(f"klk: {result.message}", file=sys.stdout if result.ok else sys.stderr)
         return result.exit_code
@@ -379,6 +383,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", metavar="MAPP", type=Path, help="rapportmappen (annars outputs/PERIOD/)"
     )
     run.add_argument(
+        "--register",
+        action="store_true",
+        help="skriv prognoserna till prognosregistret också när --input ligger utanför --raw",
+    )
+    run.add_argument(
         "--jobs",
         metavar="ANTAL",
         type=job_count,
@@ -407,6 +416,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+PATH_OPTIONS = ("input", "out", "raw", "outputs", "processed", "vocabulary")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code: 0 fine, 1 inconsistent, 2 unusable."""
     console.use_plain_fallbacks()  # a cp1252 or ASCII console gets - for −, never an exception
@@ -415,6 +427,10 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if args.command is None:
             parser.error(f"ange ett kommando: {COMMANDS_SV}")
+        # A folder or file typed on the command line is relative to where the user stands.
+        for name in PATH_OPTIONS:
+            if getattr(args, name, None):
+                setattr(args, name, Path(getattr(args, name)).absolute())
         code = args.handler(args)
         sys.stdout.flush()  # a reader that has gone away shows here, still inside the try
         return code

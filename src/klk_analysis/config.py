@@ -68,7 +68,7 @@ def mail_settings(config: dict) -> MailSettings:
         where = config.get("_path", CONFIG_FILE)
         raise UnusableInputError(
             f"{where}: avsnittet [mail] saknas. Ange host, port, security, sender, recipients "
-            "och (för inloggning) username och password_env; se README, avsnittet om e-post."
+            "och (för inloggning) username och password_env; se docs/e-post-och-word.md."
         )
     section = config["mail"]
     security = (_text(config, "mail", "security", required=False) or "starttls").lower()

@@ -1,20 +1,51 @@
-"""Drilling into one line of a table: its figures beside the table's total, for the economists."""
+"""Exploring a table in JupyterLab: DataFrames to sort and filter, one line against its section."""
 
 import html
+
+import pandas as pd
+from pandas.io.formats.style import Styler
 
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.formatting import number
 from klk_analysis.loading import Table, normalise_label
-from klk_analysis.report import TABLE_TITLES, Html, ReportData, period_text, table_html
+from klk_analysis.report import TABLE_TITLES, Html, ReportData, period_text
+from klk_analysis.sheets import fold
+from klk_analysis.validation import sum_parts
+
+KIND_SV = {"line": "rad", "sum": "summa", "total": "summa", "result": "resultat"}
+SHARE = "Andel av summan, %"
+# How the chosen row stands out in a displayed table: a pale yellow and bold, not colour alone.
+HIGHLIGHT = {"background-color": "#fff3b0", "font-weight": "bold"}
+
+
+def table_name(table: str) -> str:
+    """Return the table's name as the package spells it, from any case, with or without å, ä, ö."""
+    key = fold(table)  # as sheet names are matched
+    if key not in TABLE_TITLES:
+        choices = ", ".join(TABLE_TITLES)
+        raise UnusableInputError(
+            f"Tabellen {table!r} finns inte. Förväntade en av: {choices} "
+            "(stora eller små bokstäver, med eller utan å, ä och ö)."
+        )
+    return key
 
 
 def pick_table(data: ReportData, table: str) -> Table:
     """Return the table named 'resultatrakning' or 'driftredovisning', or say which exist."""
-    if table not in TABLE_TITLES:
-        raise UnusableInputError(
-            f"tabellen {table!r} finns inte. Förväntade en av: {', '.join(TABLE_TITLES)}."
-        )
-    return getattr(data.workbook, table)
+    return getattr(data.workbook, table_name(table))
+
+
+def table_frame(data: ReportData, table: str) -> pd.DataFrame:
+    """Return a table as a DataFrame to sort and filter: Rad, Typ and one column per header."""
+    chosen = pick_table(data, table)
+    rows = chosen.rows
+    return pd.DataFrame(
+        {
+            "Rad": rows["label"],
+            "Typ": rows["kind"].map(KIND_SV).fillna(rows["kind"]),
+            **{c.header: rows[c.id].astype(float) for c in chosen.columns},
+        }
+    )
 
 
 def line_labels(data: ReportData, table: str) -> Html:
@@ -24,43 +55,70 @@ def line_labels(data: ReportData, table: str) -> Html:
     return Html(f"<ul>{items}</ul>", ", ".join(rows["label"]))
 
 
-def line_figures(data: ReportData, table: str, line: str) -> Html:
-    """Return every figure of one line beside the table's total and its share of the total."""
-    chosen = pick_table(data, table)
-    rows = chosen.rows
-    match = rows[rows["key"] == normalise_label(line)]
-    if match.empty:
+def _position(table: Table, line: str) -> int:
+    keys = table.rows["key"].tolist()
+    key = normalise_label(line)
+    if key not in keys:
+        names = ", ".join(repr(label) for label in table.rows["label"])
         raise UnusableInputError(
-            f"raden {line!r} finns inte i {TABLE_TITLES[table].lower()}en. Raderna heter: "
-            + ", ".join(repr(label) for label in rows["label"])
-            + "."
+            f"Raden {line!r} finns inte i {TABLE_TITLES[table.name].lower()}en. "
+            f"Raderna heter: {names}."
         )
-    totals = rows[rows["kind"] != "line"]
-    total = totals.iloc[-1]
-    row = match.iloc[0]
-    body = []
-    for column in chosen.columns:
-        part, whole = float(row[column.id]), float(total[column.id])
-        shown = number(part / whole * 100, 1) + "\u00a0%" if whole else ""
-        body.append(
-            f'<tr><th scope="row">{html.escape(column.header)}</th>'
-            f"<td>{number(row[column.id])}</td><td>{number(total[column.id])}</td>"
-            f"<td>{shown}</td></tr>"
-        )
-    caption = f"{row['label']} i {TABLE_TITLES[table].lower()}en, mnkr"
-    return Html(
-        f'<table class="tabell"><caption>{html.escape(caption)}</caption>'
-        f'<thead><tr><th scope="col">Kolumn</th><th scope="col">{html.escape(row["label"])}</th>'
-        f'<th scope="col">{html.escape(total["label"])}</th>'
-        '<th scope="col">Andel av summan</th></tr></thead><tbody>'
-        + "".join(body)
-        + "</tbody></table>",
-        caption,
-    )
+    return keys.index(key)
 
 
-def whole_table(data: ReportData, table: str) -> Html:
-    """Return the whole table the line belongs to, as printed."""
-    return table_html(
-        pick_table(data, table), f"{TABLE_TITLES[table]} {period_text(data.period)}, mnkr"
+def section_sum(table: Table, position: int) -> int | None:
+    """Return the position of the innermost sum that adds up a row, never the result; or None."""
+    owners = [
+        (len(parts), pos)
+        for pos, parts in sum_parts(table).items()
+        if position in parts and table.rows["kind"].iloc[pos] != "result"
+    ]
+    return min(owners)[1] if owners else None
+
+
+def line_figures(data: ReportData, table: str, line: str) -> pd.DataFrame:
+    """Return one line's figures beside its section's sum and its share of that sum, per column.
+
+    A line is compared with the sum its section adds up to (a unit with the board's total, a
+    cost line with Summa KOSTNADER), never with the result; a sum row has no share.
+    """
+    chosen = pick_table(data, table)
+    position = _position(chosen, line)
+    row = chosen.rows.iloc[position]
+    owner = section_sum(chosen, position)
+    total = chosen.rows.iloc[owner] if owner is not None else None
+    amounts = pd.Series({c.header: float(row[c.id]) for c in chosen.columns})
+    headers = [c.header for c in chosen.columns]
+    sums = pd.Series(
+        [float("nan") if total is None else float(total[c.id]) for c in chosen.columns], headers
     )
+    shares = (amounts / sums.where(sums != 0) * 100).astype(float)
+    frame = pd.DataFrame({"Belopp": amounts, "Avsnittets summa": sums, SHARE: shares})
+    frame.index.name = "Kolumn"
+    where = TABLE_TITLES[chosen.name].lower()
+    frame.attrs["caption"] = (
+        f"{row['label']} mot {total['label']} i {where}en, mnkr"
+        if total is not None
+        else f"{row['label']} i {where}en, mnkr; raden är själv en summa och har ingen andel"
+    )
+    return frame
+
+
+def show(frame: pd.DataFrame, caption: str = "", highlight: int | None = None) -> Styler:
+    """Show a frame with Swedish numbers (−1,6; 1 301,9), a caption and one row highlighted."""
+    numeric = frame.select_dtypes("number").columns
+    styled = frame.style.format(
+        lambda v: "" if pd.isna(v) else number(v), subset=numeric
+    ).set_caption(caption or frame.attrs.get("caption", ""))
+    if highlight is not None:
+        styled = styled.set_properties(subset=pd.IndexSlice[[highlight], :], **HIGHLIGHT)
+    return styled
+
+
+def whole_table(data: ReportData, table: str, line: str = "") -> Styler:
+    """Return the whole table with Swedish numbers and the chosen line highlighted."""
+    chosen = pick_table(data, table)
+    frame = table_frame(data, table)
+    caption = f"{TABLE_TITLES[chosen.name]} {period_text(data.period)}, mnkr"
+    return show(frame, caption, _position(chosen, line) if line else None)

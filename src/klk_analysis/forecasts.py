@@ -18,15 +18,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from klk_analysis.deviations import KEYS
-from klk_analysis.formatting import XLSX_NUMBER_FORMAT
-from klk_analysis.narrative import period_span, render
+from klk_analysis.narrative import period_span, plain_label, render, sentence_label
 from klk_analysis.periods import MONTH_NAMES_SV, Period
 from klk_analysis.processed import staged_file
-from klk_analysis.tables import text_cell
+from klk_analysis.tables import sheet_layout, text_cell
 
 TABLES = ("resultatrakning", "driftredovisning")
 # Months of costs that come late in the year: before the last quarter a run-rate misleads.
@@ -34,6 +31,8 @@ LAST_QUARTER_START = 10
 # A profile whose share at the month differs from month/12 by more than this is "uneven".
 UNEVEN_PROFILE = 0.05
 DEFAULT_THRESHOLD_MNKR = 1.0
+# A sentence names at most this many lines or units; the rest are counted ("och tre enheter till").
+MAX_NAMED = 5
 
 
 @dataclass(frozen=True)
@@ -69,6 +68,9 @@ WARNINGS = {
     "late_costs": "kostnader ofta kommer senare under året",
     "uneven_profile": "tidigare års utfall fördelade sig ojämnt över året",
 }
+# A forecast below its projections is always the worse one (revenue is positive, costs
+# negative), above the better: the flag says so in the same words in the report and the xlsx.
+FLAG_WORDS = {"under": "Sämre än beräkningarna", "över": "Bättre än beräkningarna", "": ""}
 HEADERS = {
     "table": "Tabell",
     "label": "Rad eller enhet",
@@ -77,6 +79,7 @@ HEADERS = {
     **{m.id: m.label for m in METHODS},
     "arsprognos": FORECAST_LABEL,
     "gap": "Prognosens avstånd utanför metoderna",
+    "flag": "Markering",
     "run_rate_warning": "Varning rak uppräkning",
 }
 # Amounts are stored rounded to this many decimals: 461.6, not 461.6000000000001.
@@ -244,43 +247,72 @@ def projections(
 
 
 def subject(row: pd.Series) -> str:
-    """Return how a sentence names a row: 'årets resultat', 'personalkostnader', a unit, a board."""
+    """Return how a sentence names a row: 'årets resultat', 'personalkostnader', a unit."""
     if row["table"] == "driftredovisning":
-        label = row["label"]
-        return label.split(" ", 1)[-1] if row["kind"] != "line" else label
+        return plain_label(row["label"])
     key = row["key"]
-    return key.removeprefix("summa ") if row["kind"] == "result" else key
+    return key.removeprefix("summa ") if row["kind"] == "result" else sentence_label(row["label"])
+
+
+def direction(row: pd.Series) -> str:
+    """Say in words what the forecast's gap to the projections means for this row.
+
+    A signed amount is never 'under' or 'över': below the projections is lower revenue,
+    higher costs, a worse result or a worse unit, whatever the signs of the figures.
+    """
+    worse = row["gap"] < 0
+    if row["kind"] == "result" or row["table"] == "driftredovisning":
+        return "sämre" if worse else "bättre"
+    revenue = (row["arsbudget"] if pd.notna(row["arsbudget"]) else row["arsprognos"]) > 0
+    return ("lägre" if worse else "högre") if revenue else ("högre" if worse else "lägre")
+
+
+def _driver(row: pd.Series) -> dict:
+    return {"name": subject(row), "gap": abs(row["gap"]), "direction": direction(row)}
+
+
+def _largest_gaps(rows: pd.DataFrame) -> tuple[list[dict], int]:
+    order = rows["gap"].abs().sort_values(ascending=False, kind="stable").index
+    named = rows.loc[order].head(MAX_NAMED)
+    return [_driver(r) for _, r in named.iterrows()], len(rows) - len(named)
 
 
 def flag_sentences(frame: pd.DataFrame) -> list[str]:
-    """Return a Swedish sentence for every flagged row: the result, the lines, then the units."""
+    """Return the flagged forecasts in a few sentences: the result, its lines, then the units.
+
+    Only the result, the resultaträkning's lines and the units are spoken of: a sum or a group's
+    subtotal is not a line or a unit, and the tables show them. At most MAX_NAMED of each are
+    named, the largest gaps first, and the rest are counted.
+    """
     flagged = frame[frame["flag"] != ""]
-    flagged = flagged.assign(
-        first=flagged["kind"] != "result",
-        rank=flagged["table"].map({t: i for i, t in enumerate(TABLES)}),
-    ).sort_values(["first", "rank", "order"], kind="stable")
-    sentences = []
-    for _, row in flagged.iterrows():
+    rr = flagged[flagged["table"] == "resultatrakning"]
+    results = rr[rr["kind"] == "result"]
+    result = None
+    if len(results):
+        row = results.iloc[-1]
         chosen = method(row["nearest_method"])
-        note = (
-            row["run_rate_warning"] != ""
-            and row["nearest_method"] != "run_rate"
-            and pd.notna(row["run_rate"])
-        )
-        sentences.append(
-            render(
-                "prognos_flagga.txt.j2",
-                subject=subject(row),
-                forecast=row["arsprognos"],
-                direction=row["flag"],
-                phrase=chosen.phrase,
-                projection=row[chosen.id],
-                run_rate=row["run_rate"],
-                run_rate_note=note,
-                warning=WARNINGS.get(row["run_rate_warning"], ""),
-            )
-        )
-    return sentences
+        result = {
+            "forecast": row["arsprognos"],
+            "gap": abs(row["gap"]),
+            "direction": direction(row),
+            "phrase": chosen.phrase,
+            "projection": row[chosen.id],
+        }
+    lines, more_lines = _largest_gaps(rr[rr["kind"] == "line"])
+    units = flagged[(flagged["table"] == "driftredovisning") & (flagged["kind"] == "line")]
+    worse, more_worse = _largest_gaps(units[units["gap"] < 0])
+    better, more_better = _largest_gaps(units[units["gap"] > 0])
+    text = render(
+        "prognos_flagga.txt.j2",
+        result=result,
+        lines=lines,
+        more_lines=more_lines,
+        worse=worse,
+        more_worse=more_worse,
+        better=better,
+        more_better=more_better,
+    )
+    return [text] if text else []
 
 
 def method_note(frame: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD_MNKR) -> str:
@@ -302,11 +334,12 @@ def method_note(frame: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD_MNKR) 
 
 def forecast_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Return the projections for display: one row per line and unit, Swedish headers."""
-    columns = ["table", "label", "utfall", "arsbudget", *METHOD_IDS, "arsprognos", "gap"]
+    columns = ["table", "label", "utfall", "arsbudget", *METHOD_IDS, "arsprognos", "gap", "flag"]
     return (
         frame[columns]
         .assign(
             table=frame["table"].map(TABLE_NAMES),
+            flag=frame["flag"].map(FLAG_WORDS),
             run_rate_warning=frame["run_rate_warning"].map(WARNINGS).fillna(""),
         )
         .rename(columns=HEADERS)
@@ -322,8 +355,6 @@ def write_forecast_xlsx(frame: pd.DataFrame, directory: Path) -> Path:
     ws = book.active
     ws.title = "Prognos"
     ws.append(list(table.columns))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
     numeric = {i for i, c in enumerate(table.columns) if pd.api.types.is_float_dtype(table[c])}
     for row, values in enumerate(table.itertuples(index=False), start=2):
         for col, value in enumerate(values, start=1):
@@ -332,13 +363,7 @@ def write_forecast_xlsx(frame: pd.DataFrame, directory: Path) -> Path:
                 cell.value = None if pd.isna(value) else round(float(value), XLSX_DECIMALS)
             else:
                 text_cell(cell, str(value))  # a label "=..." from a received file stays text
-    for i, name in enumerate(table.columns, start=1):
-        letter = get_column_letter(i)
-        ws.column_dimensions[letter].width = max(12, min(45, len(name) + 2))
-        if i - 1 in numeric:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                cell.number_format = XLSX_NUMBER_FORMAT
-    ws.freeze_panes = "C2"
+    sheet_layout(ws, frozen="C2")
     with staged_file(target) as temporary:
         book.save(temporary)
     return target

@@ -12,20 +12,17 @@ import pandas as pd
 
 from klk_analysis.errors import UnusableInputError, cell_error
 from klk_analysis.loading import (
-    HEADER_SEARCH_ROWS,
     cell_amount,
-    find_sheet,
     normalise_label,
     open_workbook,
-)
-from klk_analysis.loading import (
-    unit_scale as _unit_scale,
+    unit_divisor,
 )
 from klk_analysis.periods import month_number
+from klk_analysis.sheets import HEADER_SEARCH_ROWS, find_sheet
 
 SHEET = "Historik"
 YEAR_HEADERS = ("år", "ar", "year")
-# The headers the README shows; any month word periods.month_number knows is read.
+# The headers docs/arbetsbokens-format.md shows; any month word periods.month_number knows is read.
 MONTH_HEADERS = ("Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec")
 COLUMNS = ["key", "label", "year", "month", "amount_mnkr", "cell"]
 
@@ -67,7 +64,7 @@ def read_history_sheet(book, path: Path) -> pd.DataFrame:
     if ws is None:
         return empty_history()
     header_row, label_col, year_col, months = _header(ws, path)
-    scale = _unit_scale(ws, header_row)
+    divisor = unit_divisor(ws, header_row)
     records, seen = [], {}
     for row in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row):
         number = row[0].row
@@ -76,7 +73,7 @@ def read_history_sheet(book, path: Path) -> pd.DataFrame:
             cell = ws.cell(number, col)
             amount = cell_amount(path, ws, cell, "ett belopp i mnkr eller tomt")
             if amount is not None:
-                amounts[month] = (amount * scale, cell.coordinate)
+                amounts[month] = (amount / divisor, cell.coordinate)
         if not amounts:
             continue  # blank row, heading or footnote
         label_cell, year_cell = ws.cell(number, label_col), ws.cell(number, year_col)

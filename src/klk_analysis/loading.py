@@ -8,6 +8,7 @@ table comes from structure.py. Amounts are converted to mnkr once, here.
 """
 
 import dataclasses
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -25,27 +26,36 @@ from klk_analysis.periods import (
     BARE_BUDGET,
     FULL_YEAR_MEASURES,
     MEASURE_NAMES_SV,
-    ColumnHeader,
     Period,
     cell_text,
-    parse_header,
     period_words,
 )
-from klk_analysis.screening import screen_workbook_file
+from klk_analysis.screening import Screening, screen_workbook_file
+from klk_analysis.sheets import (
+    TABLE_NAMES,
+    TABLE_TITLES_SV,
+    Block,
+    find_blocks,
+    label_and_code,
+    title_texts,
+)
 from klk_analysis.structure import Row, find_structure
-from klk_analysis.vocabulary import Vocabulary, normalise
+from klk_analysis.vocabulary import (
+    Vocabulary,
+    normalise,
+    row_role,
+    without_sum_word,
+)
 from klk_analysis.vocabulary import load as load_vocabulary
 
-HEADER_SEARCH_ROWS = 30
-# Rows scanned for further tables below the first (both tables on one sheet).
-TABLE_SEARCH_ROWS = 2000
 UNIT_FACTORS = {"mnkr": 1.0, "tkr": 0.001, "kr": 0.000001}
+# Amounts are divided, not multiplied by the factor: −450 000 kr / 1 000 000 is exactly the
+# −0,45 a workbook in mnkr holds, where × 0,000001 gives −0,4499… and rounds otherwise.
+UNIT_DIVISORS = {"mnkr": 1, "tkr": 1000, "kr": 1_000_000}
 UNIT_NAMES_SV = {"mnkr": "mnkr", "tkr": "tkr", "kr": "kronor"}
 TO_DATE_MEASURES = ("utfall", "budget", "budgetavvikelse")
-TABLE_NAMES = ("resultatrakning", "driftredovisning")
 # The resultaträkning's result row is kind 'result'; the driftredovisning's grand total 'total'.
 TOTAL_KINDS = ("result", "total")
-TABLE_TITLES_SV = {"resultatrakning": "Resultaträkning", "driftredovisning": "Driftredovisning"}
 # What each table needs; a column that can be computed from others is computed (derived).
 REQUIRED = {
     "resultatrakning": (
@@ -59,7 +69,6 @@ REQUIRED = {
 }
 # Forecast columns are not part of a year-end (December) workbook.
 FORECAST_MEASURES = ("arsprognos", "avvikelse_arsprognos")
-_FOLD = str.maketrans("åäöéÅÄÖÉ", "aaoeaaoe")
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,7 @@ class Column:
     month: int
     letter: str
     derived: bool = False
+    phrase: str = ""  # the vocabulary phrase the header matched, for `klk check --visa`
 
 
 @dataclass(frozen=True)
@@ -140,47 +150,6 @@ class Workbook:
 def normalise_label(text: str) -> str:
     """Return a label's key: without leading dashes or bullets, spaces collapsed, case folded."""
     return " ".join(text.lstrip("-\u2212\u2013\u2014•*· ").split()).casefold()
-
-
-def _phrase_at_start(key: str, phrases) -> str | None:
-    for phrase in sorted(phrases, key=len, reverse=True):
-        if key == phrase or key.startswith(phrase + " "):
-            return phrase
-    return None
-
-
-def _phrase_at_end(key: str, phrases) -> str | None:
-    for phrase in sorted(phrases, key=len, reverse=True):
-        if key.endswith(" " + phrase):
-            return phrase
-    return None
-
-
-def row_role(label: str, vocabulary: Vocabulary | None = None) -> str:
-    """Classify a label by its words: 'result', 'sum', 'varav', 'ram', 'revenue' or 'line'."""
-    vocabulary = vocabulary or load_vocabulary()
-    key = normalise(label)
-    if _phrase_at_start(key, vocabulary.words("rows", "varav")):
-        return "varav"
-    without_sum = key
-    sum_word = _phrase_at_start(key, vocabulary.words("rows", "sum"))
-    if sum_word:
-        without_sum = key[len(sum_word) :].strip()
-    elif _phrase_at_end(key, vocabulary.words("rows", "sum")):
-        # an Excel pivot table writes "Förskola Summa"
-        sum_word = _phrase_at_end(key, vocabulary.words("rows", "sum"))
-        without_sum = key[: -len(sum_word)].strip()
-    if key in vocabulary.words("rows", "result") or without_sum in vocabulary.words(
-        "rows", "result"
-    ):
-        return "result"
-    if sum_word or key in vocabulary.words("rows", "subtotal"):
-        return "sum"
-    if _phrase_at_start(key, vocabulary.words("rows", "ram")):
-        return "ram"
-    if key in vocabulary.words("rows", "revenue"):
-        return "revenue"
-    return "line"
 
 
 def row_kind(key: str) -> str:
@@ -262,12 +231,17 @@ def require_file(path: Path) -> None:
         raise UnusableInputError(f"{path}: filen finns inte. Kontrollera sökvägen och filnamnet.")
 
 
-def open_workbook(path: Path) -> openpyxl.Workbook:
-    """Open a workbook for its cached values, or raise an error that says why it cannot be used."""
+def open_screened(path: Path) -> tuple[openpyxl.Workbook, Screening]:
+    """Screen a file and open it for its cached values; return the book and what screening saw."""
     path = Path(path)
     require_file(path)
-    screen_workbook_file(path)
-    return _open(path)
+    screening = screen_workbook_file(path)
+    return _open(path), screening
+
+
+def open_workbook(path: Path) -> openpyxl.Workbook:
+    """Open a workbook for its cached values, or raise an error that says why it cannot be used."""
+    return open_screened(path)[0]
 
 
 class _Formulas:
@@ -291,276 +265,6 @@ def cell_amount(path: Path, ws, cell, expected: str, value: object = None) -> fl
         raise cell_error(
             path, ws.title, cell.coordinate, cell.value, expected, exc.reason
         ) from None
-
-
-def _sheet_key(title: str) -> str:
-    return normalise(title)
-
-
-def _named_sheets(book, name: str, vocabulary: Vocabulary) -> list:
-    """Visible sheets whose name is one of the table's sheet words (or starts with one)."""
-    words = vocabulary.words("sheets", name)
-    visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
-    exact = [ws for ws in visible if _sheet_key(ws.title) in words]
-    if exact:
-        return exact
-    return [ws for ws in visible if _phrase_at_start(_sheet_key(ws.title), words)]
-
-
-def find_sheet(book, path: Path, wanted: str, required: bool = True):
-    """Return the visible sheet whose name matches `wanted` (None if absent and not required)."""
-    target = " ".join(wanted.split()).casefold().translate(_FOLD)
-    visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
-    names = {ws: " ".join(ws.title.split()).casefold().translate(_FOLD) for ws in visible}
-    exact = [ws for ws in visible if names[ws] == target]
-    candidates = exact or [ws for ws in visible if names[ws].startswith(target)]
-    if len(candidates) == 1:
-        return candidates[0]
-    shown = ", ".join(repr(ws.title) for ws in book.worksheets) or "inga"
-    if candidates:
-        raise UnusableInputError(
-            f"{path}: flera blad kan vara {wanted!r}: "
-            + ", ".join(repr(ws.title) for ws in candidates)
-            + ". Förväntade exakt ett synligt blad med det namnet."
-        )
-    if not required:
-        return None
-    raise UnusableInputError(
-        f"{path}: bladet {wanted!r} saknas (bladen heter {shown}). "
-        f"Förväntade ett synligt blad som heter {wanted!r}."
-    )
-
-
-@dataclass
-class Block:
-    """A table found on a sheet: its header rows, measure columns and the rows below."""
-
-    ws: object
-    header_rows: tuple[int, ...]
-    measure_row: int
-    headers: dict[int, ColumnHeader]  # column number → what its header says
-    texts: dict[int, str]  # column number → the header as printed (rows joined)
-    ignored: dict[int, ColumnHeader]
-    first_row: int
-    last_row: int
-    top: int  # first row after the previous table: titles and unit rows start here
-    kind: str = ""
-
-
-class _Grid:
-    """A sheet's cell values by (row, column), with merged ranges filled from their first cell."""
-
-    def __init__(self, ws, max_row: int):
-        self.ws = ws
-        self.max_row = min(ws.max_row, max_row)
-        self.max_col = ws.max_column
-        self.values: dict[tuple[int, int], object] = {}
-        for row in ws.iter_rows(min_row=1, max_row=self.max_row):
-            for c in row:
-                if c.value is not None:
-                    self.values[(c.row, c.column)] = c.value
-        self.merged: dict[tuple[int, int], str] = {}
-        for merged in ws.merged_cells.ranges:
-            value = ws.cell(merged.min_row, merged.min_col).value
-            for r in range(merged.min_row, min(merged.max_row, self.max_row) + 1):
-                for col in range(merged.min_col, merged.max_col + 1):
-                    if (r, col) != (merged.min_row, merged.min_col):
-                        self.merged[(r, col)] = str(merged)
-                        if value is not None:
-                            self.values[(r, col)] = value
-
-    def get(self, r: int, c: int):
-        return self.values.get((r, c))
-
-    def row(self, r: int) -> dict[int, object]:
-        return {c: v for (rr, c), v in self.values.items() if rr == r}
-
-
-def _is_period_cell(value: object, vocabulary: Vocabulary) -> bool:
-    """A cell of a header's second row: a date, a year, a month, a range; no measure words."""
-    text = cell_text(value)
-    if not text.strip():
-        return False
-    words = period_words(text, vocabulary)
-    rest = [t for t in words.rest if not vocabulary.lookup("units", t)]
-    rest = [t for t in rest if t not in vocabulary.words("periods", "to_date")]
-    rest = [t for t in rest if t not in vocabulary.words("periods", "full_year")]
-    return (words.year is not None or words.month is not None) and not rest
-
-
-def _measure_cells(grid: _Grid, r: int, vocabulary: Vocabulary) -> dict[int, ColumnHeader]:
-    found = {}
-    for c, value in grid.row(r).items():
-        if isinstance(value, str) and (head := _parse_cached(value, vocabulary)) is not None:
-            found[c] = head
-    return found
-
-
-_CACHE: dict = {}
-
-
-def _parse_cached(value, vocabulary: Vocabulary) -> ColumnHeader | None:
-    key = (value if not isinstance(value, list) else tuple(value), id(vocabulary))
-    if key not in _CACHE:
-        if len(_CACHE) > 20_000:
-            _CACHE.clear()
-        _CACHE[key] = parse_header(value, vocabulary)
-    return _CACHE[key]
-
-
-def _is_measure_row(grid: _Grid, r: int, vocabulary: Vocabulary) -> bool:
-    cells = _measure_cells(grid, r, vocabulary)
-    return sum(h.measure is not None for h in cells.values()) >= 2
-
-
-def _has_numbers(grid: _Grid, r: int) -> bool:
-    return any(isinstance(v, int | float) and not isinstance(v, bool) for v in grid.row(r).values())
-
-
-def _second_row(grid: _Grid, r: int | None, columns, vocabulary: Vocabulary) -> bool:
-    """Whether row r holds only periods (dates, years, ranges) above or below the measures."""
-    if r is None or r < 1:
-        return False
-    cells = [grid.get(r, c) for c in columns]
-    return any(_is_period_cell(v, vocabulary) for v in cells) and all(
-        v is None or _is_period_cell(v, vocabulary) for v in cells
-    )
-
-
-def _blocks(ws, vocabulary: Vocabulary) -> list[Block]:
-    """Find every table on a sheet: each starts at a header row with two or more measures."""
-    grid = _Grid(ws, TABLE_SEARCH_ROWS)
-    measure_rows = []
-    for r in range(1, grid.max_row + 1):
-        if r > HEADER_SEARCH_ROWS and not measure_rows:
-            break
-        if (not measure_rows or r > measure_rows[-1] + 1) and _is_measure_row(grid, r, vocabulary):
-            measure_rows.append(r)
-    blocks: list[Block] = []
-    for n, r in enumerate(measure_rows):
-        cells = _measure_cells(grid, r, vocabulary)
-        columns = sorted(cells)
-        top = blocks[-1].last_row + 1 if blocks else 1
-        above = r - 1 if r - 1 >= top and _second_row(grid, r - 1, columns, vocabulary) else None
-        below = r + 1 if _second_row(grid, r + 1, columns, vocabulary) else None
-        rows = tuple(x for x in (above, r, below) if x is not None)
-        headers, texts, ignored = {}, {}, {}
-        for c in columns:
-            parts = [grid.get(x, c) for x in rows if grid.get(x, c) is not None]
-            head = _parse_cached(parts, vocabulary)
-            if head is None:
-                continue
-            texts[c] = " ".join(" ".join(cell_text(p).split()) for p in parts)
-            (headers if head.measure is not None else ignored)[c] = head
-        for c, value in grid.row(r).items():
-            # a percentage column headed only "%" beside the measures
-            if c not in texts and isinstance(value, str) and "%" in value:
-                ignored[c] = ColumnHeader(None, None, None, why="en kolumn i procent")
-                texts[c] = " ".join(value.split())
-        last = ws.max_row
-        if n + 1 < len(measure_rows):
-            nxt = measure_rows[n + 1]
-            start = nxt
-            # the next table's title and unit rows (no figures) belong to it
-            while (
-                start - 1 > rows[-1]
-                and nxt - (start - 1) <= 6
-                and not _has_numbers(grid, start - 1)
-            ):
-                start -= 1
-            last = start - 1
-        blocks.append(Block(ws, rows, r, headers, texts, ignored, rows[-1] + 1, last, top))
-    return blocks
-
-
-def _title_texts(block: Block) -> list[tuple[str, str]]:
-    """The texts above a table's header (its title and unit rows), with their cell addresses."""
-    found = []
-    for row in block.ws.iter_rows(min_row=block.top, max_row=block.header_rows[0] - 1):
-        for c in row:
-            if isinstance(c.value, str) and c.value.strip():
-                found.append((c.coordinate, " ".join(c.value.split())))
-    return found
-
-
-def _label_texts(block: Block, label_col: int) -> list[str]:
-    return [
-        str(v)
-        for (v,) in block.ws.iter_rows(
-            min_row=block.first_row,
-            max_row=block.last_row,
-            min_col=label_col,
-            max_col=label_col,
-            values_only=True,
-        )
-        if v is not None
-    ]
-
-
-def _classify(block: Block, vocabulary: Vocabulary, label_col: int) -> str:
-    """Tell a resultaträkning from a driftredovisning: by its title, else by its row words."""
-    for _, text in _title_texts(block):
-        key = normalise(text)
-        for name in TABLE_NAMES:
-            if _phrase_at_start(key, vocabulary.words("sheets", f"{name}_titles")):
-                return name
-    roles = [row_role(t, vocabulary) for t in _label_texts(block, label_col)]
-    keys = [normalise(t) for t in _label_texts(block, label_col)]
-    income = any("intäkt" in k or "kostnad" in k for k in keys)
-    if "ram" in roles or ("result" in roles and income) or "revenue" in roles:
-        return "resultatrakning"
-    return "driftredovisning"
-
-
-def _text_like(value: object) -> bool:
-    if not isinstance(value, str) or not any(ch.isalpha() for ch in value):
-        return False
-    try:
-        parse_amount(value)
-    except AmountError:
-        return True
-    return False
-
-
-def _code_like(value: object) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int | float):
-        return float(value).is_integer()
-    text = str(value).strip()
-    if not 0 < len(text) <= 12 or " " in text:
-        return False
-    # 1100, 11-200, KS01; or a short code in capitals such as KUL
-    return any(ch.isdigit() for ch in text) or (text.isupper() and len(text) <= 6)
-
-
-def _label_and_code(block: Block) -> tuple[int, int | None]:
-    """Find the label column by its content (most texts) and a code column beside it."""
-    taken = set(block.headers) | set(block.ignored)
-    texts: dict[int, int] = {}
-    codes: dict[int, int] = {}
-    filled: dict[int, int] = {}
-    rows = 0
-    for row in block.ws.iter_rows(min_row=block.first_row, max_row=block.last_row):
-        rows += 1
-        for c in row:
-            if c.column in taken or c.value is None:
-                continue
-            filled[c.column] = filled.get(c.column, 0) + 1
-            texts[c.column] = texts.get(c.column, 0) + (
-                _text_like(c.value) and not _code_like(c.value)
-            )
-            codes[c.column] = codes.get(c.column, 0) + _code_like(c.value)
-    first_measure = min(block.headers)
-    if not texts or max(texts.values()) == 0:
-        # no text at all: the column left of the measures, as before
-        return max(first_measure - 1, 1), None
-    label = max(sorted(texts), key=lambda c: (texts[c], -abs(c - first_measure)))
-    candidates = [
-        c for c in codes if c != label and codes[c] >= max(1, filled[c] * 0.8) and c < first_measure
-    ]
-    code = min(candidates, key=lambda c: abs(c - label)) if candidates else None
-    return label, code
 
 
 def _header_text(block: Block, col: int) -> str:
@@ -587,17 +291,25 @@ def _unit(block: Block, label_col: int, vocabulary: Vocabulary) -> tuple[str | N
             unit = unit_of_text(block.ws.cell(r, c).value, vocabulary)
             if unit:
                 return unit, f"cell {get_column_letter(c)}{r} ({block.ws.cell(r, c).value!r})"
-    for ref, text in reversed(_title_texts(block)):
+    for ref, text in reversed(title_texts(block)):
         unit = unit_of_text(text, vocabulary)
         if unit:
             return unit, f"cell {ref} ({text!r})"
+    # The second table on a sheet: the unit stated at the top of the sheet holds for it too.
+    for row in block.ws.iter_rows(min_row=1, max_row=max(block.top - 1, 1)):
+        if block.top == 1 or any(isinstance(c.value, int | float) for c in row):
+            break
+        for c in row:
+            unit = unit_of_text(c.value, vocabulary) if isinstance(c.value, str) else None
+            if unit:
+                return unit, f"cell {c.coordinate} ({c.value!r}) överst på bladet"
     return None, ""
 
 
 def _sheet_period_words(block: Block, vocabulary: Vocabulary):
     from klk_analysis.periods import period_words
 
-    texts = [text for _, text in _title_texts(block)] + [block.ws.title]
+    texts = [text for _, text in title_texts(block)] + [block.ws.title]
     return [period_words(t, vocabulary) for t in texts]
 
 
@@ -681,9 +393,19 @@ def _columns(path: Path, block: Block, period: Period) -> tuple[Column, ...]:
         return period.year - 1 if h.previous_year else period.year
 
     to_date = {year_of(h) for h in heads.values() if h.measure == "budget"}
+    forecasts = {year_of(h) for h in heads.values() if h.measure == "arsprognos"}
+    deviations = {year_of(h) for h in heads.values() if h.measure == "budgetavvikelse"}
     for col, head in heads.items():
         year = year_of(head)
         measure = head.measure
+        if (
+            measure == "avvikelse_arsprognos"
+            and period.month == 12
+            and year not in forecasts
+            and year not in deviations
+        ):
+            # a year-end "Avvikelse mot årsbudget" without forecasts is the budget deviation
+            measure = "budgetavvikelse"
         if measure == BARE_BUDGET:
             measure = "arsbudget" if year in to_date else "budget"
         month = 12 if measure in FULL_YEAR_MEASURES else (head.month or period.month)
@@ -707,7 +429,9 @@ def _columns(path: Path, block: Block, period: Period) -> tuple[Column, ...]:
                 "skriv året i rubriken om kolumnerna gäller olika år, till exempel "
                 f"'Utfall {year - 1}' och 'Utfall {year}'."
             )
-        columns.append(Column(column_id, block.texts[col], measure, year, month, letter))
+        columns.append(
+            Column(column_id, block.texts[col], measure, year, month, letter, False, head.phrase)
+        )
     return tuple(columns)
 
 
@@ -816,6 +540,9 @@ def _read_rows(path: Path, block: Block, columns, label_col, code_col, formulas,
             continue
         if not label and code:
             label = code
+        numbering = not label or (label.isdigit() and not code)
+        if numbering and not records and _column_numbers(values, printed):
+            continue  # a row numbering the columns (1, 2, 3 …) under the header
         if not label:
             ref = f"{get_column_letter(label_col)}{r}"
             if raw_label is None and formulas.is_formula(ws.title, ref):
@@ -839,8 +566,16 @@ def _read_rows(path: Path, block: Block, columns, label_col, code_col, formulas,
     return records, blanks
 
 
+def _column_numbers(values: dict, printed) -> bool:
+    """Whether a row only numbers the columns: consecutive whole numbers, left to right."""
+    numbers = [values[c.id] for c in printed]
+    if any(v is None or v != int(v) for v in numbers) or len(numbers) < 2:
+        return False
+    return all(b - a == 1 for a, b in itertools.pairwise(numbers))
+
+
 def _table(path, block, name, period, formulas, vocabulary) -> tuple[Table, list[Finding]]:
-    label_col, code_col = _label_and_code(block)
+    label_col, code_col = label_and_code(block)
     columns = _columns(path, block, period)
     records, blanks = _read_rows(path, block, columns, label_col, code_col, formulas, vocabulary)
     figures = [rec for rec in records if not rec["heading"]]
@@ -873,7 +608,7 @@ def _table(path, block, name, period, formulas, vocabulary) -> tuple[Table, list
                     f"{UNIT_NAMES_SV[unit]}' ovanför rubrikraden så att det står i arbetsboken.",
                 )
             )
-    scale = UNIT_FACTORS[unit]
+    scale, divisor = UNIT_FACTORS[unit], UNIT_DIVISORS[unit]
     structure_rows = []
     for rec in records:
         if rec["heading"]:
@@ -883,11 +618,11 @@ def _table(path, block, name, period, formulas, vocabulary) -> tuple[Table, list
         structure_rows.append(
             Row(
                 rec["label"],
-                tuple(rec[c.id] * scale for c in printed),
+                tuple(rec[c.id] / divisor for c in printed),
                 says_sum=role == "sum",
                 says_result=role == "result",
                 varav=role == "varav",
-                name=_without_sum_word(rec["label"], vocabulary),
+                name=without_sum_word(rec["label"], vocabulary),
             )
         )
     structure = find_structure(structure_rows)
@@ -902,7 +637,7 @@ def _table(path, block, name, period, formulas, vocabulary) -> tuple[Table, list
                 "group": structure.groups[i],
                 "code": records[i]["code"],
                 "excel_row": records[i]["excel_row"],
-                **{c.id: records[i][c.id] * scale for c in printed},
+                **{c.id: records[i][c.id] / divisor for c in printed},
             }
             for i in kept
         ]
@@ -937,8 +672,13 @@ def _table(path, block, name, period, formulas, vocabulary) -> tuple[Table, list
                 "",
                 None,
                 None,
-                f"{path}, blad {block.ws.title!r}: {len(blanks)} tomma beloppsceller på rader "
-                f"med andra belopp lästes som 0 ({shown}).",
+                f"{path}, blad {block.ws.title!r}: "
+                + (
+                    "en tom beloppscell på en rad med andra belopp lästes"
+                    if len(blanks) == 1
+                    else f"{len(blanks)} tomma beloppsceller på rader med andra belopp lästes"
+                )
+                + f" som 0 ({shown}).",
                 blanks[0],
             )
         )
@@ -979,19 +719,6 @@ def _table(path, block, name, period, formulas, vocabulary) -> tuple[Table, list
     return table, notes
 
 
-def _without_sum_word(label: str, vocabulary: Vocabulary) -> str:
-    """Return a sum row's label without its sum word: "Summa Grundskola" → "Grundskola"."""
-    words = vocabulary.words("rows", "sum")
-    sum_word = _phrase_at_start(normalise(label), words)
-    if sum_word:
-        rest = " ".join(label.split()[len(sum_word.split()) :]).strip(" :-–")
-        return rest or label
-    sum_word = _phrase_at_end(normalise(label), words)
-    if sum_word:
-        return " ".join(label.split()[: -len(sum_word.split())]).strip(" :-–") or label
-    return label
-
-
 def _total_kind(kind: str, table: str) -> str:
     return "total" if kind == "result" and table == "driftredovisning" else kind
 
@@ -1004,103 +731,6 @@ def unit_of_label(text: str, vocabulary: Vocabulary) -> bool:
     return bool(words) and unit_of_text(" ".join(words), vocabulary) is not None and len(words) <= 2
 
 
-def _find_blocks(book, path: Path, vocabulary: Vocabulary) -> dict[str, Block]:
-    """Find the two tables: on sheets named for them, else on any sheet by their content."""
-    visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
-    found: dict[str, Block] = {}
-    cache: dict = {}
-
-    def blocks_of(ws):
-        if ws.title not in cache:
-            cache[ws.title] = _blocks(ws, vocabulary)
-        return cache[ws.title]
-
-    def kind(block):
-        if not block.kind:
-            label_col, _ = _label_and_code(block)
-            block.kind = _classify(block, vocabulary, label_col)
-        return block.kind
-
-    for name in TABLE_NAMES:
-        named = _named_sheets(book, name, vocabulary)
-        if len(named) > 1:
-            exact = [ws for ws in named if _sheet_key(ws.title) == normalise(TABLE_TITLES_SV[name])]
-            named = exact or named
-        if len(named) > 1:
-            raise UnusableInputError(
-                f"{path}: flera blad kan vara {TABLE_TITLES_SV[name].lower()}en: "
-                + ", ".join(repr(ws.title) for ws in named)
-                + ". Förväntade exakt ett synligt blad med det namnet."
-            )
-        candidates = [b for ws in named for b in blocks_of(ws)]
-        if len(candidates) > 1:
-            candidates = [b for b in candidates if kind(b) == name] or candidates[:1]
-        if not candidates:
-            candidates = [
-                b
-                for ws in visible
-                for b in blocks_of(ws)
-                if kind(b) == name and b not in found.values()
-            ]
-        if candidates:
-            found[name] = candidates[0]
-    missing = [n for n in TABLE_NAMES if n not in found]
-    if missing:
-        raise UnusableInputError(_missing_table_message(book, path, missing, vocabulary, blocks_of))
-    return found
-
-
-def _missing_table_message(book, path, missing, vocabulary, blocks_of) -> str:
-    sheets = ", ".join(repr(ws.title) for ws in book.worksheets) or "inga"
-    what = " och ".join(TABLE_TITLES_SV[n].lower() for n in missing)
-    names = ", ".join(repr(w) for n in missing for w in vocabulary.words("sheets", n)[:4])
-    candidates = []
-    for ws in book.worksheets:
-        if ws.sheet_state != "visible":
-            continue
-        grid = _Grid(ws, HEADER_SEARCH_ROWS)
-        for r in range(1, grid.max_row + 1):
-            texts = [v for v in grid.row(r).values() if isinstance(v, str) and v.strip()]
-            if len(texts) >= 2:
-                unknown = [t for t in texts if _parse_cached([t], vocabulary) is None]
-                candidates.append(
-                    f"blad {ws.title!r} rad {r}: "
-                    + ", ".join(repr(" ".join(t.split())) for t in unknown[:6])
-                )
-                break
-    hint = (
-        " Rader som kan vara rubrikrader, med texter som inte lästes som mått: "
-        + "; ".join(candidates[:4])
-        + "."
-        if candidates
-        else ""
-    )
-    files = ", ".join(str(f) for f in vocabulary.files)
-    named = [ws for n in missing for ws in _named_sheets(book, n, vocabulary)]
-    if named:
-        return (
-            f"{path}, blad {named[0].title!r}: hittade ingen rubrikrad bland de första "
-            f"{HEADER_SEARCH_ROWS} raderna. Förväntade en rad med minst två mått som "
-            f"'Utfall jan–mar 2022', 'Budget jan–mar 2022', 'Årsprognos'.{hint} Lägg till "
-            f"arbetsbokens ord i ordlistan (klk.toml i projektmappen, se {files}) eller kör "
-            "klk check --visa FIL."
-        )
-    if not any(blocks_of(ws) for ws in book.worksheets if ws.sheet_state == "visible"):
-        return (
-            f"{path}: hittade ingen rubrikrad bland de första {HEADER_SEARCH_ROWS} raderna på "
-            f"något blad (bladen heter {sheets}). Förväntade en rad med minst två mått som "
-            f"'Utfall jan–mar 2022', 'Budget jan–mar 2022', 'Årsprognos'.{hint} Lägg till "
-            f"arbetsbokens ord i ordlistan (klk.toml i projektmappen, se {files}) eller kör "
-            "klk check --visa FIL."
-        )
-    return (
-        f"{path}: hittade ingen {what} (bladen heter {sheets}). Förväntade ett blad som heter "
-        f"till exempel {names}, med en rubrikrad med minst två mått som 'Utfall jan–mar 2022', "
-        f"'Budget jan–mar 2022', 'Årsprognos'.{hint} Lägg till arbetsbokens ord i ordlistan "
-        f"(klk.toml i projektmappen, se {files}) eller kör klk check --visa FIL."
-    )
-
-
 def _board(path: Path, rr: Table, dr: Table, blocks, vocabulary) -> tuple[str, str]:
     """The board's name: from the total row, a title, or the file name, in that order."""
     not_board = vocabulary.words("rows", "not_board")
@@ -1108,14 +738,14 @@ def _board(path: Path, rr: Table, dr: Table, blocks, vocabulary) -> tuple[str, s
     total = dr.total()
     if total is not None:
         label = dr.rows["label"].iloc[total]
-        rest = _without_sum_word(label, vocabulary)
+        rest = without_sum_word(label, vocabulary)
         names_board = any(w in t for t in normalise(label).split() for w in board_words)
         if (rest != label or names_board) and normalise(rest) not in not_board:
             row = int(dr.rows["excel_row"].iloc[total])
             return rest, f"summaraden {label!r} (blad {dr.sheet!r}, rad {row})"
     report_words = vocabulary.words("board", "report_words")
     for name in TABLE_NAMES:
-        for ref, text in _title_texts(blocks[name]):
+        for ref, text in title_texts(blocks[name]):
             for segment in re.split(r",|;|\s[-–—]\s|\(|\)", text):
                 tokens = normalise(segment).split()
                 if not any(any(w in t for w in board_words) for t in tokens):
@@ -1132,7 +762,7 @@ def _board(path: Path, rr: Table, dr: Table, blocks, vocabulary) -> tuple[str, s
     words = [
         w
         for w in stem.split()
-        if normalise(w) not in report_words
+        if not any(normalise(w).startswith(r) for r in report_words)
         and not re.fullmatch(r"\d+([-]\d+)*", w)
         and period_words(w, vocabulary).month is None
     ]
@@ -1150,7 +780,7 @@ def read_workbook(book, path: Path, board: str | None = None, vocabulary=None, f
     if not isinstance(vocabulary, Vocabulary):
         vocabulary = load_vocabulary(vocabulary)
     formulas = formulas or _Formulas(path)
-    blocks = _find_blocks(book, path, vocabulary)
+    blocks = find_blocks(book, path, vocabulary)
     period, period_source = _resolve_period(path, blocks, vocabulary)
     tables, notes = {}, []
     for name in TABLE_NAMES:
@@ -1160,20 +790,6 @@ def read_workbook(book, path: Path, board: str | None = None, vocabulary=None, f
     for name, table in tables.items():
         _require(path, table, blocks[name], period)
         _require_rows(path, table, vocabulary)
-        if period.month != 12 and table.column("arsprognos", period.year) is None:
-            notes.append(
-                Finding(
-                    "info",
-                    "prognos",
-                    name,
-                    "",
-                    "",
-                    None,
-                    None,
-                    f"{path}, blad {table.sheet!r}: {TABLE_TITLES_SV[name].lower()}en har ingen "
-                    "kolumn för årsprognos; rapporten får inget prognosavsnitt för den.",
-                )
-            )
         if period.month != 12 and table.column("arsprognos", period.year) is None:
             notes.append(
                 Finding(
@@ -1268,25 +884,25 @@ def load_workbook(
     path = Path(path)
     screening = None
     if book is None:
-        require_file(path)
-        screening = screen_workbook_file(path)
-        book = _open(path)
+        book, screening = open_screened(path)
     workbook = read_workbook(book, path, board, vocabulary)
     if screening is not None and screening.has_macros:
         workbook = dataclasses.replace(workbook, has_macros=True)
     return workbook
 
 
-def unit_scale(ws, header_row: int) -> float:
-    """Return the factor to mnkr of the unit stated above a header row (1 when none is)."""
+def unit_divisor(ws, header_row: int) -> int:
+    """Return what divides amounts into mnkr, by the unit stated above a header row (1: none)."""
     from klk_analysis.periods import unit_of_text
 
+    if header_row <= 1:
+        return 1  # openpyxl reads max_row=0 as "to the end"
     for row in ws.iter_rows(min_row=1, max_row=header_row - 1, values_only=True):
         for value in row:
             unit = unit_of_text(value) if isinstance(value, str) else None
             if unit:
-                return UNIT_FACTORS[unit]
-    return 1.0
+                return UNIT_DIVISORS[unit]
+    return 1
 
 
 def tidy(workbook: Workbook, derived: bool = False) -> pd.DataFrame:

@@ -20,6 +20,8 @@ REPORT_NAMES = {
     12: "Årsredovisning",
 }
 LARGEST_LINES = 3
+# A sentence names at most this many units, the largest first; the rest are counted.
+LARGEST_UNITS = 5
 _DASHES = "-\u2212\u2013\u2014•*· "
 # Swedish style writes the numbers up to twelve in words: "från en period", "sex ställen".
 _WORDS = ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva")
@@ -192,12 +194,15 @@ def _largest(rows: pd.DataFrame, column: str) -> list[dict]:
 
 
 def revenue_row_budget(table: Table, budgets: pd.Series, ram: int) -> float:
-    """Return the total revenue budget: the revenue sum, else revenue lines plus the driftram."""
+    """Return the total revenue budget: the revenue sum, else revenue lines, with the driftram."""
     rows = table.rows
     sums = [p for p in range(len(rows)) if rows["kind"].iloc[p] == "sum"]
     revenue_sums = [p for p in sums if "intäkt" in rows["key"].iloc[p]]
     if revenue_sums:
-        return float(budgets.iloc[revenue_sums[0]])
+        total = revenue_sums[0]
+        # "Summa intäkter" may or may not hold the driftram (Kommunbidrag often stands apart)
+        inside = ram in _members(table.parts, total)
+        return float(budgets.iloc[total]) + (0.0 if inside else float(budgets.iloc[ram]))
     lines = [
         p
         for p in range(len(rows))
@@ -206,9 +211,24 @@ def revenue_row_budget(table: Table, budgets: pd.Series, ram: int) -> float:
     return float(budgets.iloc[[*lines, ram]].sum())
 
 
+def _members(parts: dict, position: int) -> set[int]:
+    """Every row a sum holds, at any depth."""
+    found = set()
+    for member in parts.get(position, ()):
+        found |= {member, *_members(parts, member)}
+    return found
+
+
 def _optional_column(table: Table, measure: str, year: int) -> str | None:
     column = table.column(measure, year)
     return None if column is None else column.id
+
+
+def _named_units(sign: str, units: pd.DataFrame, column: str) -> dict:
+    # The largest deviations, named in order of size; how many more there are, counted.
+    named = _amounts(units["label"], units[column], plain_label)
+    order = sorted(named, key=lambda item: -abs(item["amount"]))[:LARGEST_UNITS]
+    return {f"{sign}_units": order, f"more_{sign}": len(named) - len(order)}
 
 
 def economy_context(workbook: Workbook, findings: list[Finding]) -> dict:
@@ -258,8 +278,8 @@ def economy_context(workbook: Workbook, findings: list[Finding]) -> dict:
         "result_deviation": float(rr.rows[deviation].iloc[result]),
         "forecast_deviation": at_result(forecast_deviation),
         "units_by_forecast": unit_deviation != _column(dr, path, "budgetavvikelse", year),
-        "positive_units": _amounts(positive["label"], positive[unit_deviation], plain_label),
-        "negative_units": _amounts(negative["label"], negative[unit_deviation], plain_label),
+        **_named_units("positive", positive, unit_deviation),
+        **_named_units("negative", negative, unit_deviation),
         "largest_budget_lines": _largest(rr.rows, deviation),
         "largest_forecast_lines": _largest(rr.rows, forecast_deviation)
         if forecast_deviation

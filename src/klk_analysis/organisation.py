@@ -14,14 +14,13 @@ import pandas as pd
 from klk_analysis.errors import UnusableInputError, cell_error
 from klk_analysis.formatting import number, rounded
 from klk_analysis.loading import (
-    HEADER_SEARCH_ROWS,
     cell_amount,
-    find_sheet,
     normalise_label,
     open_workbook,
 )
 from klk_analysis.narrative import render
 from klk_analysis.periods import Period
+from klk_analysis.sheets import HEADER_SEARCH_ROWS, find_sheet
 
 SHEETS = {
     "process_areas": "Processområden",

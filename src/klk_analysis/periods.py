@@ -75,6 +75,14 @@ _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _ISO_MONTH = re.compile(r"(?<![\d-])(\d{4})-(\d{1,2})(?![\d-])")
 _COMPACT = re.compile(r"(?<!\d)(\d{4})(0[1-9]|1[0-2])(?!\d)")
 _SLASH_MONTH = re.compile(r"(?<!\d)(0?[1-9]|1[0-2])/(\d{4})(?!\d)")
+# 31.08.2023 and 31/8 2023 (day, month, year), and 31/8 (day and month) as Swedes write dates
+_DAY_MONTH_YEAR = re.compile(r"(?<![\d.])(\d{1,2})[./](\d{1,2})[./ ](\d{4})(?!\d)")
+_ISO_RANGE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})\s*-{1,2}\s*(\d{4})-(\d{1,2})(?![\d-])")
+# "2023 P08", "P8": a finance system's period number
+_PERIOD_NUMBER = re.compile(r"(?<![a-zåäö\d])p(0?[1-9]|1[0-2])(?!\d)")
+# "FY23", "FY 2023", "FY2023": the fiscal (calendar) year
+_FISCAL_YEAR = re.compile(r"(?<![a-zåäö])fy\s?(\d{4}|\d{2})(?!\d)")
+_DAY_MONTH = re.compile(r"(?<![\d/])([0-3]?\d)/(0?[1-9]|1[0-2])(?![\d/])")
 
 
 @dataclass(frozen=True)
@@ -125,31 +133,64 @@ def period_words(text: str, vocabulary: Vocabulary | None = None) -> PeriodWords
         raw = raw.replace(dash, "-")
     year = month = None
     to_date = False
-    for pattern, y, m in ((_ISO_DATE, 1, 2), (_ISO_MONTH, 1, 2), (_COMPACT, 1, 2)):
-        for match in pattern.finditer(raw):
-            if int(match[y]) in _YEARS and 1 <= int(match[m]) <= 12:
-                year, month, to_date = int(match[y]), int(match[m]), True
-                raw = raw.replace(match[0], " ")
-    for match in _SLASH_MONTH.finditer(raw):
-        if int(match[2]) in _YEARS:
-            year, month, to_date = int(match[2]), int(match[1]), True
+    found: list[tuple[int, int | None, int]] = []  # (year, month, position) of each date form
+    # A range of ISO months first ("2023-01--2023-08"): its end is the period.
+    for match in _ISO_RANGE.finditer(raw):
+        if int(match[3]) in _YEARS and 1 <= int(match[4]) <= 12:
+            found.append((int(match[3]), int(match[4]), match.start()))
             raw = raw.replace(match[0], " ")
+    forms = (
+        (_ISO_DATE, 1, 2),
+        (_ISO_MONTH, 1, 2),
+        (_COMPACT, 1, 2),
+        (_DAY_MONTH_YEAR, 3, 2),
+        (_SLASH_MONTH, 2, 1),
+        (_DAY_MONTH, None, 2),
+        (_PERIOD_NUMBER, None, 1),
+    )
+    for pattern, y, m in forms:
+        for match in pattern.finditer(raw):
+            month_found = int(match[m])
+            year_found = int(match[y]) if y else None
+            if 1 <= month_found <= 12 and (year_found is None or year_found in _YEARS):
+                found.append((year_found, month_found, match.start()))
+                raw = raw.replace(match[0], " ")
+    if found:
+        # the latest date a header names is its period's end ("1/1–31/8 2023" is August)
+        years = [y for y, _, _ in found if y is not None]
+        year = max(years) if years else None
+        month, to_date = max(m for y, m, _ in found if y in (None, year)), True
+    fiscal = _FISCAL_YEAR.search(raw)
+    if fiscal:
+        digits = fiscal[1]
+        year = int(digits) if len(digits) == 4 else 2000 + int(digits)
+        raw = raw.replace(fiscal[0], " fy ")  # the year is read; "fy" still says the whole year
     tokens = normalise(raw).split()
     tokens, previous = _remove_phrases(tokens, vocabulary.words("periods", "previous_year"))
     rest = []
     months = []
+    after_month = False
     for token in tokens:
         number = vocabulary.lookup("months", token)
         if number is not None:
             months.append(int(number))
         elif token.isdigit() and len(token) == 4 and int(token) in _YEARS:
             year = int(token)
+        elif after_month and token.isdigit() and len(token) == 2 and year is None:
+            year = 2000 + int(token)  # "aug -23", "aug 23": a two-digit year after the month
         else:
             rest.append(token)
+        after_month = number is not None
     if months:
         month, to_date = months[-1], True  # "jan–aug" ends in August
         # a day before a month word: "per 31 augusti"
         rest = [t for t in rest if not (t.isdigit() and 1 <= int(t) <= 31)]
+    elif year is None:
+        # "Budget 23", "Årsbudget -23": a two-digit year where no month is named
+        short = [t for t in rest if t.isdigit() and len(t) == 2 and 10 <= int(t) <= 99]
+        if len(short) == 1:
+            year = 2000 + int(short[0])
+            rest.remove(short[0])
     return PeriodWords(year, month, to_date, False, previous, tuple(rest))
 
 
@@ -194,17 +235,14 @@ def parse_header(value: object, vocabulary: Vocabulary | None = None) -> ColumnH
     to_date, full_year = words.to_date, False
     phrase = " ".join(tokens)
     measure = vocabulary.lookup("measures", phrase)
-    if measure is None:
-        tokens, _ = _remove_phrases(tokens, vocabulary.words("measure_words", "fillers"))
-        phrase = " ".join(tokens)
-        measure = vocabulary.lookup("measures", phrase)
-    if measure is None:
-        tokens, marked = _remove_phrases(tokens, vocabulary.words("periods", "to_date"))
-        to_date |= marked
-        phrase = " ".join(tokens)
-        measure = vocabulary.lookup("measures", phrase)
-    if measure is None:
-        tokens, full_year = _remove_phrases(tokens, vocabulary.words("periods", "full_year"))
+    # Words dropped one kind at a time until the rest is a measure: fillers ("mot", "jmf"),
+    # then words for the period to date ("ack", "t.o.m."), then words for the whole year.
+    for kind in (("measure_words", "fillers"), ("periods", "to_date"), ("periods", "full_year")):
+        if measure is not None:
+            break
+        tokens, found = _remove_phrases(tokens, vocabulary.words(*kind))
+        to_date |= found and kind[1] == "to_date"
+        full_year |= found and kind[1] == "full_year"
         phrase = " ".join(tokens)
         measure = vocabulary.lookup("measures", phrase)
     if measure is None and phrase in vocabulary.words("measure_words", "ambiguous_budget"):
@@ -217,6 +255,9 @@ def parse_header(value: object, vocabulary: Vocabulary | None = None) -> ColumnH
             measure = BARE_BUDGET
     if measure is None:
         return None
+    if measure == "budgetavvikelse" and full_year:
+        # "Helår Avvikelse", "Avvikelse" under "Helår 2023": the year's forecast deviation
+        measure = "avvikelse_arsprognos"
     month = words.month
     if measure == "utfall" and full_year and month is None:
         month = 12

@@ -9,6 +9,7 @@ from pathlib import Path, PurePath
 
 import pandas as pd
 
+from klk_analysis import paths
 from klk_analysis.deviations import with_annual_budget
 from klk_analysis.errors import FileInUseError
 from klk_analysis.loading import Workbook, tidy
@@ -19,9 +20,12 @@ POSIX_MODES = os.name == "posix"
 
 
 def write_processed(workbook: Workbook, root: Path) -> Path:
-    """Write the workbook's tidy tables as Parquet and CSV to root/<period>/ and return it."""
+    """Write the workbook's tidy tables as Parquet and CSV to root/<period>/ and return it.
+
+    A relative root is taken from the project root, as every notebook path parameter is.
+    """
     data = with_annual_budget(tidy(workbook)).assign(source_file=workbook.path.name)
-    target = Path(root) / str(workbook.period)
+    target = paths.resolve(root) / str(workbook.period)
     with staged_dir(target) as staging:
         for name, part in data.groupby("table", sort=False):
             part.to_parquet(staging / f"{name}.parquet", index=False)

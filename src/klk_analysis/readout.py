@@ -17,8 +17,9 @@ TABLE_SV = {"resultatrakning": "Resultaträkning", "driftredovisning": "Driftred
 
 
 def _word_source(phrase: str, measure: str) -> str:
+    """Name the user's file a header word came from; empty for the packaged words."""
     source = load_vocabulary().source("measures", measure, phrase)
-    return "" if source in (None, PACKAGED) else source.name
+    return "" if source in (None, PACKAGED) else str(source)
 
 
 def describe_table(table: Table) -> dict:
@@ -31,6 +32,7 @@ def describe_table(table: Table) -> dict:
             "år": c.year,
             "månad": c.month,
             "beräknad": c.derived,
+            "ord_från": _word_source(c.phrase, c.measure),
         }
         for c in table.all_columns
     ]
@@ -112,6 +114,7 @@ def describe_text(workbook: Workbook) -> str:
                     f", t.o.m. månad {c['månad']}" if c["läst_som"] in TO_DATE else ""
                 )
                 how += " (beräknad ur andra kolumner)" if c["beräknad"] else ""
+                how += f" (ordet från {c['ord_från']})" if c.get("ord_från") else ""
             else:
                 how = c["läst_som"]
             rows.append([c["kolumn"], c["rubrik"], how])

@@ -22,6 +22,7 @@ from klk_analysis.charts import (
     SKY,
     WIDTH,
     SwedishFormatter,
+    styled,
 )
 from klk_analysis.forecasts import (
     DEFAULT_THRESHOLD_MNKR,
@@ -221,6 +222,7 @@ def accuracy_alt_text(scored: pd.DataFrame, method: str = "arsprognos") -> str:
     )
 
 
+@styled
 def accuracy_chart(scored: pd.DataFrame, method: str = "arsprognos") -> Figure:
     """Draw outcome − forecast for the year's result, per year and forecast month."""
     errors = _result_errors(scored, method)
@@ -246,9 +248,7 @@ def accuracy_chart(scored: pd.DataFrame, method: str = "arsprognos") -> Figure:
         for bar, value in zip(bars, values, strict=True):
             if value < 0:
                 bar.set_hatch(NEGATIVE_HATCH)
-        axes.bar_label(
-            bars, labels=[signed(v) if pd.notna(v) else "" for v in values], padding=2, fontsize=9
-        )
+        axes.bar_label(bars, labels=[signed(v) if pd.notna(v) else "" for v in values], padding=2)
         low, high = min(low, values.min()), max(high, values.max())
     pad = (high - low) * 0.15 or 1.0
     axes.set_ylim(low - pad if low < 0 else 0.0, high + pad if high > 0 else pad / 4)
@@ -259,7 +259,8 @@ def accuracy_chart(scored: pd.DataFrame, method: str = "arsprognos") -> Figure:
     axes.set_ylabel("Utfall minus prognos, mnkr")
     axes.set_title("Prognossäkerhet för årets resultat", loc="left")
     if months:
-        axes.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        # Below the bars, not beside them: the chart is only five inches wide.
+        figure.legend(frameon=False, loc="outside lower center", ncols=2)
     axes.spines[["top", "right"]].set_visible(False)
     return figure
 
@@ -301,17 +302,21 @@ def forecast_run(
     history: pd.DataFrame | None = None,
     threshold: float = DEFAULT_THRESHOLD_MNKR,
     profile_years: int = 1,
+    record: bool = True,
 ) -> ForecastRun:
     """Project the year, record the forecasts in the register and score them at December.
 
     With an output_dir, the projections are also written to output_dir/tabeller/prognos.xlsx.
+    With record=False the register file is read but left as it was (a what-if or a draft run);
+    the period's entries are still part of the returned register and of the scoring.
     """
     before = read_register(register_path)
     past = combined_history(history if history is not None else empty_history(), before, board)
     frame = projections(tidy, past, threshold, profile_years)
     # The register read above is updated and written: read once, not again for the update.
     register = merge_entries(before, register_entries(frame, board))
-    write_register(register, register_path)
+    if record:
+        write_register(register, register_path)
     own = register[register["board"] == board]
     # Accuracy is shown at year-end only: before December this year's outcome is unknown.
     year_end = int(frame["month"].iloc[0]) == 12

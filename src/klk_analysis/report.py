@@ -10,6 +10,7 @@ from klk_analysis import charts, delivery, narrative, organisation_html, paths, 
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.forecasts import (
     DEFAULT_THRESHOLD_MNKR,
+    FLAG_WORDS,
     FORECAST_LABEL,
     HEADERS,
     METHOD_IDS,
@@ -17,9 +18,8 @@ from klk_analysis.forecasts import (
     write_forecast_xlsx,
 )
 from klk_analysis.formatting import mnkr
-from klk_analysis.history import read_history
-from klk_analysis.loading import Table, Workbook, load_workbook, tidy
-from klk_analysis.organisation import Organisation, load_organisation
+from klk_analysis.loading import Table, Workbook, tidy
+from klk_analysis.organisation import Organisation
 from klk_analysis.periods import MONTH_NAMES_SV, Period
 from klk_analysis.register import (
     ForecastRun,
@@ -28,7 +28,14 @@ from klk_analysis.register import (
     accuracy_table,
     forecast_run,
 )
-from klk_analysis.validation import DEFAULT_TOLERANCE, Finding, count_by_severity, reconcile
+from klk_analysis.source import Source, read_source, saved_source
+from klk_analysis.validation import (
+    DEFAULT_TOLERANCE,
+    Finding,
+    count_by_severity,
+    raise_for_errors,
+    reconcile,
+)
 
 TABLE_TITLES = {"resultatrakning": "Resultaträkning", "driftredovisning": "Driftredovisning"}
 SEVERITY_SV = {"error": "Fel", "warning": "Varning", "info": "Avrundning"}
@@ -54,11 +61,16 @@ class Html:
 
 @dataclass(frozen=True)
 class ReportData:
-    """A period's loaded workbook, its reconciliation findings and the tolerance used."""
+    """A period's workbook read once, its reconciliation findings and the tolerance used."""
 
-    workbook: Workbook
+    source: Source
     findings: tuple[Finding, ...]
     tolerance: float
+
+    @property
+    def workbook(self) -> Workbook:
+        """The two tables as printed."""
+        return self.source.workbook
 
     @property
     def period(self) -> Period:
@@ -76,16 +88,26 @@ def load(
     workbook: str | Path,
     board: str | None = None,  # None or "": the board named by the last "Summa <nämnd>" row
     tolerance: float = DEFAULT_TOLERANCE,
+    source_file: str | Path = "",  # klk run: the workbook as the run's check already read it
 ) -> ReportData:
-    """Load and reconcile a period's workbook; refuse one whose headers name another period."""
+    """Read and reconcile a period's workbook; refuse one whose headers name another period."""
     path = paths.resolve(workbook)
-    loaded = load_workbook(path, board=board or None)
-    if str(loaded.period) != str(Period.parse(period)):
+    source = (
+        saved_source(paths.resolve(source_file), path)
+        if source_file
+        else read_source(path, board=board or None)
+    )
+    if str(source.workbook.period) != str(Period.parse(period)):
         raise UnusableInputError(
-            f"{path}: kolumnrubrikerna gäller perioden {loaded.period}, men perioden som begärdes "
-            f"är {period}. Förväntade en arbetsbok för {period}."
+            f"{path}: kolumnrubrikerna gäller perioden {source.workbook.period}, men perioden som "
+            f"begärdes är {period}. Förväntade en arbetsbok för {period}."
         )
-    return ReportData(loaded, tuple(reconcile(loaded, tolerance)), tolerance)
+    return ReportData(source, tuple(reconcile(source.workbook, tolerance)), tolerance)
+
+
+def stop_on_errors(data: ReportData) -> None:
+    """Stop as `klk run` does when the figures do not add up, before anything is written."""
+    raise_for_errors(data.findings, data.workbook.path)
 
 
 def period_text(period: Period) -> str:
@@ -133,7 +155,16 @@ def comments(data: ReportData) -> Html:
     return Html(f'<ul class="kommentarer">{items}</ul>', " ".join(texts))
 
 
-def _finding_item(finding: Finding) -> str:
+def _is_rounding(finding: Finding) -> bool:
+    return finding.severity == "info" and finding.computed is not None
+
+
+def _finding_item(finding: Finding, path: Path) -> str:
+    if finding.severity == "info" and not _is_rounding(finding):
+        # A note from reading the workbook (blank cells read as zero, no forecast columns):
+        # its own sentence, naming the file by its name rather than its whole path.
+        text = finding.message.replace(str(path), path.name)
+        return f'<li><strong class="info">Notering:</strong> {html.escape(text)}</li>'
     label = SEVERITY_SV[finding.severity]
     # The report's own sentence from the finding's fields, not the command line's message.
     message = html.escape(narrative.finding_sentence(finding))
@@ -153,11 +184,14 @@ def rounding_table(notes: list[Finding]) -> str:
         + "</tr>"
         for f in notes
     )
-    return (
+    caption = (
+        "Avrundningsdifferenser: tryckt belopp mot det som räknas fram ur tabellens belopp (mnkr)"
+    )
+    return tables.scroll_area(
         '<table class="tabell avrundning">\n'
-        "<caption>Avrundningsdifferenser: tryckt belopp mot det som räknas fram ur tabellens "
-        "belopp (mnkr)</caption>\n"
-        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
+        f"<caption>{caption}</caption>\n"
+        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>",
+        caption,
     )
 
 
@@ -165,7 +199,7 @@ def findings_section(data: ReportData) -> Html:
     """Return the reconciliation's outcome: a sentence with the counts, then every finding."""
     counts = count_by_severity(list(data.findings))
     notes_text = narrative.count_phrase(
-        counts["info"], "avrundningsdifferens", "avrundningsdifferenser"
+        sum(map(_is_rounding, data.findings)), "avrundningsdifferens", "avrundningsdifferenser"
     )
     summary = (
         "Avstämningen av arbetsbokens summor och avvikelser gav "
@@ -184,7 +218,8 @@ def findings_section(data: ReportData) -> Html:
     serious += [f for f in data.findings if f.severity == "info" and f not in notes]
     parts = [f'<section class="avstamning"><p>{html.escape(summary)}</p>']
     if serious:
-        parts.append("<ul>" + "".join(_finding_item(f) for f in serious) + "</ul>")
+        path = data.workbook.path
+        parts.append("<ul>" + "".join(_finding_item(f, path) for f in serious) + "</ul>")
     if notes:
         # A plain table, not a closed <details>: printed on paper it must still show every note.
         parts.append(rounding_table(notes))
@@ -241,8 +276,8 @@ def write_outputs(
 
 
 def organisation(data: ReportData) -> Organisation:
-    """Read the workbook's organisation sheets; a workbook without them gives the economy alone."""
-    return load_organisation(data.workbook.path)
+    """Return the organisation sheets; a workbook without them gives the economy alone."""
+    return data.source.organisation
 
 
 def _sections(data: ReportData, org: Organisation) -> list[organisation_html.Section]:
@@ -277,9 +312,6 @@ def after_economy(data: ReportData, org: Organisation) -> Html:
 # --- Prognos: projections beside the årsprognos, the forecast register, prognossäkerhet --------
 
 REGISTER_FILE = "prognosregister.parquet"
-# More flagged forecasts than this are left to the table, so the text stays readable.
-MAX_FORECAST_SENTENCES = 8
-FLAG_TEXT = {"under": "Under beräkningarna", "över": "Över beräkningarna", "": ""}
 FORECAST_TABLES = {
     "resultatrakning": ("Resultaträkning", "Konto"),
     "driftredovisning": ("Driftredovisning per enhet", "Enhet"),
@@ -287,28 +319,43 @@ FORECAST_TABLES = {
 
 
 def forecasts(
-    data: ReportData, processed_dir: str | Path, threshold: float = DEFAULT_THRESHOLD_MNKR
+    data: ReportData,
+    processed_dir: str | Path,
+    threshold: float = DEFAULT_THRESHOLD_MNKR,
+    record: bool = True,
 ) -> ForecastRun:
-    """Project the year per line and unit, record the period in the register, score December."""
+    """Project the year per line and unit, record the period in the register, score December.
+
+    record=False reads the register in processed_dir but leaves it as it was.
+    """
     return forecast_run(
         tidy(data.workbook),
         data.board,
         paths.resolve(processed_dir) / REGISTER_FILE,
-        history=read_history(data.workbook.path),
+        history=data.source.history,
         threshold=threshold,
+        record=record,
     )
 
 
 def forecast_text(run: ForecastRun) -> Html:
-    """Return how the projections are made and a sentence for each flagged forecast."""
-    note = method_note(run.projections, run.threshold)
-    sentences = run.sentences[:MAX_FORECAST_SENTENCES]
-    rest = len(run.sentences) - len(sentences)
-    if rest:
-        more = narrative.count_phrase(rest, "prognos", "prognoser")
-        sentences.append(f"Ytterligare {more} ligger utanför beräkningarna; se tabellen.")
-    texts = [note, *sentences]
+    """Return the flagged forecasts in words: the result, the lines behind it, the units."""
+    if run.projections["arsprognos"].isna().all():
+        texts = ["Arbetsboken har ingen årsprognos; tabellerna visar beräkningarna av helåret."]
+    else:
+        texts = run.sentences or [
+            "Årsprognosen ligger inom beräkningarna av helåret för alla rader och enheter."
+        ]
     return Html(_paragraphs(texts), " ".join(texts))
+
+
+def forecast_notes(run: ForecastRun) -> Html:
+    """Return the short "Om beräkningarna" paragraph: how the projections are made, what lacks."""
+    note = method_note(run.projections, run.threshold)
+    return Html(
+        f'<p class="om-berakningarna"><strong>Om beräkningarna.</strong> {html.escape(note)}</p>',
+        note,
+    )
 
 
 def _amount_cell(value: float) -> str:
@@ -331,13 +378,16 @@ def forecast_tables(run: ForecastRun, data: ReportData) -> Html:
             f'<tr class="{tables.ROW_CLASSES.get(r["kind"], "rad")}">'
             f'<th scope="row">{html.escape(r["label"])}</th>'
             + "".join(_amount_cell(r[c]) for c in columns)
-            + f"<td>{html.escape(FLAG_TEXT[r['flag']])}</td></tr>"
+            + f"<td>{html.escape(FLAG_WORDS[r['flag']])}</td></tr>"
             for _, r in frame.iterrows()
         ]
         parts.append(
-            f'<table class="tabell">\n<caption>{html.escape(caption)}</caption>\n'
-            f'<thead><tr><th scope="col">{label}</th>{head}<th scope="col">Markering</th>'
-            "</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
+            tables.scroll_area(
+                f'<table class="tabell">\n<caption>{html.escape(caption)}</caption>\n'
+                f'<thead><tr><th scope="col">{label}</th>{head}<th scope="col">Markering</th>'
+                "</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>",
+                caption,
+            )
         )
     return Html("\n".join(parts), "Helåret beräknat och årsprognosen")
 
@@ -362,10 +412,12 @@ def accuracy_section(run: ForecastRun, data: ReportData) -> Html:
         return Html(_paragraphs([text]), text)
     table = accuracy_table(run.accuracy)
     result = run.bias[(run.bias["kind"] == "result") & (run.bias["method"] == "arsprognos")]
+    # Outcome minus forecast: positive when the year turned out better than forecast.
     sentences = [
-        f"Prognosen i {MONTH_NAMES_SV[int(r.month) - 1]} har i genomsnitt legat "
-        f"{mnkr(abs(r.mean_error))} miljoner kronor {'under' if r.mean_error > 0 else 'över'} "
-        f"årets resultat ({_years_text(r.first_year, r.last_year, r.years)})."
+        f"Prognosen i {MONTH_NAMES_SV[int(r.month) - 1]} har i genomsnitt "
+        f"{'underskattat' if r.mean_error > 0 else 'överskattat'} årets resultat med "
+        f"{mnkr(abs(r.mean_error))} miljoner kronor "
+        f"({_years_text(r.first_year, r.last_year, r.years)})."
         for r in result.itertuples()
     ]
     numeric = [FORECAST_LABEL, "Utfall helår", "Utfall minus prognos"]
@@ -381,9 +433,13 @@ def accuracy_section(run: ForecastRun, data: ReportData) -> Html:
     head = "".join(f'<th scope="col">{c}</th>' for c in numeric)
     return Html(
         _paragraphs(sentences)
-        + f'\n<table class="tabell">\n<caption>{html.escape(caption)}</caption>\n'
-        f'<thead><tr><th scope="col">Rad eller enhet</th>{head}</tr></thead>\n'
-        f"<tbody>\n{rows}\n</tbody>\n</table>",
+        + "\n"
+        + tables.scroll_area(
+            f'<table class="tabell">\n<caption>{html.escape(caption)}</caption>\n'
+            f'<thead><tr><th scope="col">Rad eller enhet</th>{head}</tr></thead>\n'
+            f"<tbody>\n{rows}\n</tbody>\n</table>",
+            caption,
+        ),
         " ".join(sentences) or caption,
     )
 

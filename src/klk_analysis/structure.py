@@ -68,6 +68,26 @@ def _default_parts(open_items: list[int], is_sum: dict[int, bool], last: bool) -
     return k
 
 
+def _totals_ahead(rows: list[Row], figures: list[int]) -> dict[int, list[int]]:
+    """Group totals printed above their parts ("Intäkter" over its lines), found by figures."""
+    found: dict[int, list[int]] = {}
+    taken: set[int] = set()
+    for n, i in enumerate(figures):
+        row = rows[i]
+        if row.says_sum or row.says_result or i in taken or _nonzero(row) < 2:
+            continue
+        members: list[int] = []
+        for j in figures[n + 1 :]:
+            if rows[j].says_sum or rows[j].says_result or j in taken:
+                break
+            members.append(j)
+            if len(members) >= 2 and _matches(row, rows, members) == len(row.values):
+                found[i] = list(members)
+                taken |= {i, *members}
+                break
+    return found
+
+
 def _close(frames: list, open_items: list[int], names: dict, keep: int) -> None:
     """Close the headings whose items start at or after `keep`: their items are named."""
     while frames and frames[-1][1] >= keep and frames[-1][1] < len(open_items):
@@ -93,8 +113,20 @@ def _parse(rows: list[Row], order: list[int], headings: bool) -> tuple[dict, dic
     position = {i: n for n, i in enumerate(order)}
     previous = -1
     pending: list[int] = []  # a total above everything ("Totalt" first): it takes what follows
+    ahead = _totals_ahead(rows, figures) if headings else {}
+    inside = {m for members in ahead.values() for m in members}
     for n, i in enumerate(figures):
         row = rows[i]
+        if i in inside:
+            is_sum[i] = False  # a part of the group total printed above it
+            previous = position[i]
+            continue
+        if i in ahead:
+            parts[i], is_sum[i] = tuple(ahead[i]), True
+            score += len(row.values)
+            open_items.append(i)
+            previous = position[i]
+            continue
         if (row.says_sum or row.says_result) and not open_items and not frames and headings:
             pending.append(i)
             previous = position[i]

@@ -5,6 +5,7 @@ from html import escape as esc
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -23,6 +24,11 @@ UNIT_NOTE = "belopp i mnkr"
 TABLE_FOLDER = "tabeller"
 # Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# The exported sheets' one font: Excel's own default, so a pasted table matches its document.
+XLSX_FONT = "Calibri"
+XLSX_FONT_SIZE = 11
+# More columns than this are printed on a landscape page.
+PORTRAIT_COLUMNS = 5
 # Classes the report's style sheet knows: sums and the result are printed in bold.
 ROW_CLASSES = {
     "line": "rad",
@@ -49,6 +55,30 @@ def caption_html(table: Table) -> str:
     return f'<span class="dold">{title}. </span>{esc(UNIT_NOTE.capitalize())}'
 
 
+def scroll_area(table: str, label: str) -> str:
+    """Put an HTML table in its own horizontal scroll area, so a phone never pans the page.
+
+    The style sheet keeps the label column in view while the figures scroll (CSS only); the
+    area takes the keyboard focus so that it can be scrolled without a mouse (WCAG 2.1.1).
+    """
+    return (
+        f'<div class="tabellram" role="region" aria-label="{esc(label, quote=True)}" '
+        f'tabindex="0">\n{table}\n</div>'
+    )
+
+
+def printed_rows(table: Table) -> list[tuple[str, str, pd.Series | None]]:
+    """Return the rows as printed: (kind, label, figures); a group heading has no figures."""
+    headings = sorted(table.headings)
+    rows = []
+    for _, row in table.rows.iterrows():
+        # A large board's group headings ("Äldreomsorg") stand where the workbook prints them.
+        while headings and headings[0][0] < row["excel_row"]:
+            rows.append(("heading", headings.pop(0)[1], None))
+        rows.append((row["kind"], row["label"], row))
+    return rows
+
+
 def table_html(table: Table, title: str | None = None) -> str:
     """Return the table as an accessible HTML fragment; every workbook text is escaped."""
     head = "".join(f'<th scope="col">{esc(c.header)}</th>' for c in table.columns)
@@ -58,15 +88,21 @@ def table_html(table: Table, title: str | None = None) -> str:
         f'<thead><tr><th scope="col">{esc(label_header(table))}</th>{head}</tr></thead>',
         "<tbody>",
     ]
-    for _, row in table.rows.iterrows():
+    for kind, label, row in printed_rows(table):
+        if row is None:
+            lines.append(
+                f'<tr class="rubrik"><th scope="rowgroup" colspan="{len(table.columns) + 1}">'
+                f"{esc(label)}</th></tr>"
+            )
+            continue
         cells = "".join(
             f'<td class="tal" style="text-align: right">{esc(mnkr(row[c.id]))}</td>'
             for c in table.columns
         )
-        kind = ROW_CLASSES.get(row["kind"], "rad")
-        lines.append(f'<tr class="{kind}"><th scope="row">{esc(row["label"])}</th>{cells}</tr>')
+        row_class = ROW_CLASSES.get(kind, "rad")
+        lines.append(f'<tr class="{row_class}"><th scope="row">{esc(label)}</th>{cells}</tr>')
     lines += ["</tbody>", "</table>"]
-    return "\n".join(lines)
+    return scroll_area("\n".join(lines), title or caption(table))
 
 
 def tables_html(workbook: Workbook) -> str:
@@ -94,8 +130,8 @@ def write_csv(table: Table, path: Path) -> Path:
     """Write a table as CSV for Swedish Excel: semicolons, decimal comma, UTF-8 with BOM."""
     header = [label_header(table), *(c.header for c in table.columns)]
     records = [
-        [row["label"], *(csv_number(row[c.id]) for c in table.columns)]
-        for _, row in table.rows.iterrows()
+        [label, *(csv_number(row[c.id]) if row is not None else "" for c in table.columns)]
+        for _, label, row in printed_rows(table)
     ]
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
@@ -120,30 +156,58 @@ def write_xlsx(table: Table, path: Path) -> Path:
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = SHEET_NAMES.get(table.name, table.name)[:31]
-    bold = Font(bold=True)
     header = [label_header(table), *(c.header for c in table.columns)]
     for col, text in enumerate(header, start=1):
-        cell = ws.cell(1, col)
-        text_cell(cell, text)
-        cell.font = bold
-        if col > 1:
-            cell.alignment = Alignment(horizontal="right", wrap_text=True)
-    for offset, (_, row) in enumerate(table.rows.iterrows()):
+        text_cell(ws.cell(1, col), text)
+    rows = printed_rows(table)
+    for offset, (_, label, row) in enumerate(rows):
         excel_row = offset + 2
-        text_cell(ws.cell(excel_row, 1), row["label"])
-        for col, column in enumerate(table.columns, start=2):
-            cell = ws.cell(excel_row, col, float(row[column.id]))
-            cell.number_format = XLSX_NUMBER_FORMAT
-        if row["kind"] != "line":
-            for col in range(1, len(header) + 1):
-                ws.cell(excel_row, col).font = bold
-    widest = max([len(label_header(table)), *(len(x) for x in table.rows["label"])])
-    ws.column_dimensions["A"].width = min(widest + 2, 60)
-    for col, column in enumerate(table.columns, start=2):
-        ws.column_dimensions[get_column_letter(col)].width = max(len(column.header) * 0.8, 10)
-    ws.freeze_panes = "B2"
+        text_cell(ws.cell(excel_row, 1), label)
+        if row is not None:
+            for col, column in enumerate(table.columns, start=2):
+                ws.cell(excel_row, col, float(row[column.id]))
+    bold_rows = [i + 2 for i, (kind, _, _) in enumerate(rows) if kind != "line"]
+    sheet_layout(ws, bold_rows=bold_rows, frozen="B2")
     book.save(path)
     return Path(path)
+
+
+def cell_text(cell) -> str:
+    """Return a cell's text as a spreadsheet shows it: numbers with one decimal, 1 301,9."""
+    if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+        return number(cell.value, 1)
+    return "" if cell.value is None else str(cell.value)
+
+
+def sheet_layout(ws, bold_rows=(), frozen: str = "B2") -> None:
+    """Lay out an exported sheet for reading and printing.
+
+    One font throughout (bold is the same font), numbers with one decimal, every column as wide
+    as its longest text, the header row frozen and repeated on every printed page, the columns
+    fitted to one page wide, landscape when there are more than five.
+    """
+    bold_rows = {1, *bold_rows}
+    for row in ws.iter_rows():
+        for cell in row:
+            cell.font = Font(name=XLSX_FONT, size=XLSX_FONT_SIZE, bold=cell.row in bold_rows)
+            if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                cell.number_format = XLSX_NUMBER_FORMAT
+    # A header stands right-aligned over amounts, as they are, and left over texts.
+    for header in ws[1]:
+        below = [c.value for c in ws[header.column_letter][1:] if c.value not in (None, "")]
+        if below and all(isinstance(v, int | float) for v in below):
+            header.alignment = Alignment(horizontal="right")
+    for column in ws.iter_cols():
+        widest = max(len(cell_text(cell)) for cell in column)
+        # Bold text and the filter arrows need a little more than the characters themselves.
+        ws.column_dimensions[get_column_letter(column[0].column)].width = widest * 1.1 + 2
+    ws.freeze_panes = frozen
+    ws.print_title_rows = "1:1"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if ws.max_column > PORTRAIT_COLUMNS else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
 
 
 def write_tables(workbook: Workbook, folder: Path) -> list[Path]:

@@ -16,7 +16,7 @@ PROJECT_FILE = "klk.toml"
 # Set by `--vocabulary`, so that the notebooks' kernels read the same words as the command.
 ENVIRONMENT = "KLK_VOCABULARY"
 # Characters that separate words in a header or label: dashes, slashes, brackets, commas.
-_SEPARATORS = re.compile(r"[\u2010-\u2015\u2212/\\(),;:_\-]+")
+_SEPARATORS = re.compile(r"[\u2010-\u2015\u2212/\\(),;:_\-*¹²³†]+")
 
 
 def normalise(text: object) -> str:
@@ -184,3 +184,60 @@ def markdown(vocabulary: Vocabulary | None = None) -> str:
         words = ", ".join(f"`{w}`" for w in vocabulary.words(section, name))
         lines.append(f"| {title} | {words} |")
     return "\n".join(lines)
+
+
+# --- matching row labels against the row words ----------------------------------------------
+
+
+def phrase_at_start(key: str, phrases) -> str | None:
+    for phrase in sorted(phrases, key=len, reverse=True):
+        if key == phrase or key.startswith(phrase + " "):
+            return phrase
+    return None
+
+
+def phrase_at_end(key: str, phrases) -> str | None:
+    for phrase in sorted(phrases, key=len, reverse=True):
+        if key.endswith(" " + phrase):
+            return phrase
+    return None
+
+
+def row_role(label: str, vocabulary: Vocabulary | None = None) -> str:
+    """Classify a label by its words: 'result', 'sum', 'varav', 'ram', 'revenue' or 'line'."""
+    vocabulary = vocabulary or load()
+    key = normalise(label)
+    if phrase_at_start(key, vocabulary.words("rows", "varav")):
+        return "varav"
+    without_sum = key
+    sum_word = phrase_at_start(key, vocabulary.words("rows", "sum"))
+    if sum_word:
+        without_sum = key[len(sum_word) :].strip()
+    elif phrase_at_end(key, vocabulary.words("rows", "sum")):
+        # an Excel pivot table writes "Förskola Summa"
+        sum_word = phrase_at_end(key, vocabulary.words("rows", "sum"))
+        without_sum = key[: -len(sum_word)].strip()
+    if key in vocabulary.words("rows", "result") or without_sum in vocabulary.words(
+        "rows", "result"
+    ):
+        return "result"
+    if sum_word or key in vocabulary.words("rows", "subtotal"):
+        return "sum"
+    if phrase_at_start(key, vocabulary.words("rows", "ram")):
+        return "ram"
+    if key in vocabulary.words("rows", "revenue"):
+        return "revenue"
+    return "line"
+
+
+def without_sum_word(label: str, vocabulary: Vocabulary) -> str:
+    """Return a sum row's label without its sum word: "Summa Grundskola" → "Grundskola"."""
+    words = vocabulary.words("rows", "sum")
+    sum_word = phrase_at_start(normalise(label), words)
+    if sum_word:
+        rest = " ".join(label.split()[len(sum_word.split()) :]).strip(" :-–")
+        return rest or label
+    sum_word = phrase_at_end(normalise(label), words)
+    if sum_word:
+        return " ".join(label.split()[: -len(sum_word.split())]).strip(" :-–") or label
+    return label

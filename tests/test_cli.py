@@ -81,7 +81,7 @@ ENGLISH = ("usage", "error", "argument ", "invalid", "required", "unrecognized",
 @pytest.mark.parametrize(
     ("argv", "said"),
     [
-        ([], "klk: ange ett kommando: check, run, scheduled, mail, word eller lab."),
+        ([], "klk: ange ett kommando: check, run, scheduled, demo, mail, word eller lab."),
         (["check"], "klk check: saknar FIL."),
         (["check", "--bogus", "x.xlsx"], "klk: okänt argument: --bogus."),
         (["lab", "--tolerance"], "klk: okänt argument: --tolerance."),

@@ -109,7 +109,7 @@ def header_layouts(draw):
 def test_header_row_is_found_wherever_it_is_and_however_spelt(layout):
     year, month, titles, header = layout
     rows = [
-        ["Intäkter", 1.0, 2.0, 1.5, 0.5, 6.0, 0.0],
+        ["Kommunbidrag", 1.0, 2.0, 1.5, 0.5, 6.0, 0.0],
         ["Summa årets resultat", 1, 2, 1.5, 0.5, 6, 0],
     ]
     name = MONTH_NAMES_SV[month - 1]

@@ -1,4 +1,5 @@
 import email
+import json
 import re
 import shutil
 import socket
@@ -219,6 +220,35 @@ def test_a_folder_without_a_report_says_so(tmp_path, capsys):
     assert "Kör först rapporten" in capsys.readouterr().err
 
 
+def test_a_period_of_several_boards_needs_board_and_takes_it_in_any_case(
+    finished_folder, tmp_path, capsys
+):
+    period = tmp_path / "out" / "2022-03"
+    shutil.copytree(finished_folder, period / "kommunstyrelsen")
+    shutil.copytree(finished_folder, period / "tekniska-namnden")
+    for made in [*period.glob("*/rapport.eml"), *period.glob("*/rapport.docx")]:
+        made.unlink()  # the shared fixture's folder may hold what other tests made
+    record = json.loads((period / "tekniska-namnden" / "innehall.json").read_text("utf-8"))
+    record["board"] = "Tekniska nämnden"
+    (period / "tekniska-namnden" / "innehall.json").write_text(
+        json.dumps(record, ensure_ascii=False), encoding="utf-8"
+    )
+    argv = ["mail", "2022-03", "--outputs", str(tmp_path / "out")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "flera nämnders rapporter" in err and "--board" in err
+    assert "Kommunstyrelsen (kommunstyrelsen), Tekniska nämnden (tekniska-namnden)" in err
+    assert not list(period.glob("*/rapport.eml"))
+    assert main([*argv, "--board", "TEKNISKA NÄMNDEN"]) == 0
+    assert [p.parent.name for p in period.glob("*/rapport.eml")] == ["tekniska-namnden"]
+    assert main([*argv, "--board", "gatunämnden"]) == 2
+    assert "ingen nämnd heter \u201dgatunämnden\u201d" in capsys.readouterr().err
+    word = ["word", "2022-03", "--outputs", str(tmp_path / "out"), "--board", "kommunstyrelsen"]
+    assert main(word) == 0
+    assert (period / "kommunstyrelsen" / "rapport.docx").is_file()
+    assert not (period / "tekniska-namnden" / "rapport.docx").exists()
+
+
 def scheduled_args(tmp_path, cfg):
     return [
         "scheduled",
@@ -241,7 +271,12 @@ def test_scheduled_never_sends_after_a_failed_run(smtp, tmp_path, monkeypatch):
     (tmp_path / "raw" / "2022-03" / "trasig.xlsx").write_bytes(b"")
     assert main(scheduled_args(tmp_path, config_file(tmp_path, port))) == 2
     assert box.envelopes == []
-    assert not (tmp_path / "out" / "2022-03").exists()
+    # Only the compilation, listing the unreadable workbook: no board's folder, nothing mailed.
+    period = tmp_path / "out" / "2022-03"
+    assert sorted(p.name for p in period.iterdir() if not p.name.startswith(".")) == [
+        "sammanstallning.html",
+        "sammanstallning.xlsx",
+    ]
 
 
 def test_scheduled_sends_after_a_successful_run(smtp, tmp_path, monkeypatch, capsys):
@@ -252,7 +287,7 @@ def test_scheduled_sends_after_a_successful_run(smtp, tmp_path, monkeypatch, cap
     (tmp_path / "raw" / "2022-03").mkdir(parents=True)
     shutil.copy(SHIPPED, tmp_path / "raw" / "2022-03")
     assert main(scheduled_args(tmp_path, config_file(tmp_path, port))) == 0, capsys.readouterr()
-    eml = tmp_path / "out" / "2022-03" / "rapport.eml"
+    eml = tmp_path / "out" / "2022-03" / "kommunstyrelsen" / "rapport.eml"
     (envelope,) = box.envelopes
     assert envelope.original_content == eml.read_bytes()
     message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)

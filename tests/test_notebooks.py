@@ -101,7 +101,9 @@ def test_notebook_runs_with_its_defaults(executed, path):
 
 @pytest.mark.slow
 def test_check_notebook_writes_processed_tables(executed):
-    assert (executed / "processed" / "2022-03" / "driftredovisning.csv").exists()
+    assert (
+        executed / "processed" / "2022-03" / "kommunstyrelsen" / "driftredovisning.csv"
+    ).exists()
 
 
 @pytest.mark.slow

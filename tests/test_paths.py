@@ -42,7 +42,7 @@ def test_every_notebook_path_parameter_lands_under_the_root(elsewhere):
     processed.write_processed(data.workbook, "outputs/utkast")
     forecast = report.forecasts(data, "outputs/utkast/register")
     report.write_outputs(data, [], "outputs/utkast", forecast)
-    assert (root / "outputs/utkast/2022-03/driftredovisning.parquet").is_file()
+    assert (root / "outputs/utkast/2022-03/kommunstyrelsen/driftredovisning.parquet").is_file()
     assert (root / "outputs/utkast/register" / report.REGISTER_FILE).is_file()
     assert (root / "outputs/utkast/tabeller/resultatrakning.xlsx").is_file()
     assert list(cwd.iterdir()) == []

@@ -8,14 +8,14 @@ from tests.workbooks import SHIPPED
 
 def test_writes_parquet_and_csv_per_period(tmp_path):
     target = write_processed(load_workbook(SHIPPED), tmp_path)
-    assert target == tmp_path / "2022-03"
+    assert target == tmp_path / "2022-03" / "kommunstyrelsen"
     assert sorted(p.name for p in target.iterdir()) == [
         "driftredovisning.csv",
         "driftredovisning.parquet",
         "resultatrakning.csv",
         "resultatrakning.parquet",
     ]
-    data = read_processed(tmp_path, "2022-03")
+    data = read_processed(tmp_path, "2022-03", "Kommunstyrelsen")
     row = data[
         (data["label"] == "Summa INTÄKTER") & (data["measure"] == "utfall") & (data["year"] == 2022)
     ]
@@ -28,9 +28,9 @@ def test_writes_parquet_and_csv_per_period(tmp_path):
 
 def test_rewrite_replaces_and_leaves_no_temporary_folders(tmp_path):
     write_processed(load_workbook(SHIPPED), tmp_path)
-    (tmp_path / "2022-03" / "stale.csv").write_text("x")
+    (tmp_path / "2022-03" / "kommunstyrelsen" / "stale.csv").write_text("x")
     write_processed(load_workbook(SHIPPED), tmp_path)
-    assert not (tmp_path / "2022-03" / "stale.csv").exists()
+    assert not (tmp_path / "2022-03" / "kommunstyrelsen" / "stale.csv").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["2022-03"]
 
 

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
@@ -224,3 +226,16 @@ def test_year_end_workbook_scores_the_shipped_march_forecast(tmp_path):
     assert managers.loc["KLK Näringsliv", "outcome"] == pytest.approx(-49.1)
     assert managers.loc["KLK Näringsliv", "error"] == pytest.approx(1.8)
     assert set(managers["month"]) == {3}
+
+
+def test_the_register_lock_is_outside_processed_and_one_per_register(tmp_path, monkeypatch):
+    from klk_analysis.register import register_lock
+
+    monkeypatch.chdir(tmp_path)
+    absolute = register_lock(tmp_path / "p" / "prognosregister.parquet")
+    relative = register_lock(Path("p") / "prognosregister.parquet")
+    assert absolute.lock_file == relative.lock_file  # one register, one lock
+    assert register_lock(tmp_path / "q.parquet").lock_file != absolute.lock_file
+    with absolute:
+        pass
+    assert not (tmp_path / "p").exists()  # nothing written beside the register

@@ -145,17 +145,21 @@ def test_inconsistent_or_unusable_input_leaves_the_earlier_report_byte_for_byte(
     ]
 
 
-def test_failed_notebook_is_kept_where_the_message_says_and_report_untouched(period_run, tmp_path):
-    out = tmp_path / "2022-03"
-    shutil.copytree(period_run.out_dir, out)
-    before = _snapshot(out)
-    failing = tmp_path / "trasig.ipynb"
+def _failing_notebook(path: Path) -> Path:
     cells = [
         nbformat.v4.new_code_cell('period: str = "2022-03"'),
         nbformat.v4.new_code_cell("1 / 0"),
     ]
     cells[0].metadata["tags"] = ["parameters"]
-    nbformat.write(nbformat.v4.new_notebook(cells=cells), failing)
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    return path
+
+
+def test_failed_notebook_is_kept_where_the_message_says_and_report_untouched(period_run, tmp_path):
+    out = tmp_path / "2022-03"
+    shutil.copytree(period_run.out_dir, out)
+    before = _snapshot(out)
+    failing = _failing_notebook(tmp_path / "trasig.ipynb")
     result = runner.run_period("2022-03", workbook=SHIPPED, out_dir=out, notebooks=(failing,))
     assert result.exit_code == 3
     assert "ZeroDivisionError" in result.message
@@ -178,12 +182,14 @@ def test_batch_with_one_bad_period_still_produces_the_others(tmp_path, capsys):
     code = main([*argv, "--processed", str(tmp_path / "processed"), "--jobs", "2"])
     out = capsys.readouterr().out
     assert code == 2
-    assert (tmp_path / "out" / "2022-04" / "rapport.html").exists()
-    assert not (tmp_path / "out" / "2022-05").exists()
+    assert (tmp_path / "out" / "2022-04" / "kommunstyrelsen" / "rapport.html").exists()
+    assert not (tmp_path / "out" / "2022-05" / "kommunstyrelsen").exists()
     lines = out.splitlines()
-    assert any(line.startswith("2022-04") and "klar" in line for line in lines)
-    assert any(line.startswith("2022-05") and "fel (2)" in line for line in lines)
-    assert "1 av 2 perioder klara." in out
+    assert any(line.startswith("2022-04   Kommunstyrelsen") and "klar" in line for line in lines)
+    assert any(line.startswith("2022-05   Kommunstyrelsen") and "fel (2)" in line for line in lines)
+    # Each period's compilation is made, listing the failed board with its reason.
+    assert (tmp_path / "out" / "2022-05" / "sammanstallning.html").exists()
+    assert "3 av 4 rapporter klara." in out
     assert any(line.startswith("[2/2]") for line in lines)
 
 
@@ -302,9 +308,10 @@ def test_scheduled_command_line_runs_as_cron_would(tmp_path):
     logs = list((tmp_path / "out" / "logs").glob("2022-03-*.log"))
     assert len(logs) == 1
     log = logs[0].read_text(encoding="utf-8")
-    assert "OK klar" in log and str(logs[0]) in done.stdout
+    assert "OK Kommunstyrelsen: klar" in log and str(logs[0]) in done.stdout
     assert f"klk scheduled: period 2022-03 från {tmp_path / 'raw'}" in log
-    assert (tmp_path / "out" / "2022-03" / "rapport.html").exists()
+    assert (tmp_path / "out" / "2022-03" / "kommunstyrelsen" / "rapport.html").exists()
+    assert (tmp_path / "out" / "2022-03" / "sammanstallning.html").exists()
     assert list(elsewhere.iterdir()) == []
 
 
@@ -354,8 +361,9 @@ def test_timeout_is_one_swedish_sentence_and_the_earlier_report_stays(period_run
     cells[0].metadata["tags"] = ["parameters"]
     nbformat.write(nbformat.v4.new_notebook(cells=cells), notebooks / "sov.ipynb")
     outputs = tmp_path / "outputs"
-    shutil.copytree(period_run.out_dir, outputs / "2022-03")
-    before = _snapshot(outputs / "2022-03")
+    board = outputs / "2022-03" / "kommunstyrelsen"  # --input runs into the workbook's board
+    shutil.copytree(period_run.out_dir, board)
+    before = _snapshot(board)
     argv = ["run", "2022-3", "--input", str(SHIPPED), "--outputs", str(outputs), "--timeout", "1"]
     done = subprocess.run(
         [sys.executable, "-c", _RUN_WITH_NOTEBOOK, str(notebooks), *argv, "--processed", "p"],
@@ -371,10 +379,10 @@ def test_timeout_is_one_swedish_sentence_and_the_earlier_report_stays(period_run
         "klk: sov.ipynb avbröts i cell 4 under rubriken \u201dVänta länge\u201d: cellen tog längre "
         "än tidsgränsen 1\u00a0s (ändra den med --timeout)."
     )
-    assert lines[0].endswith(f"{outputs / '2022-03'} är orörd.")
+    assert lines[0].endswith(f"{board} är orörd.")
     for english in ("Timeout", "Task", "Traceback", "site-packages", "Interrupting", "Error"):
         assert english not in done.stderr + done.stdout
-    assert _snapshot(outputs / "2022-03") == before
+    assert _snapshot(board) == before
     assert not (outputs / "2022-3").exists()
 
 
@@ -418,11 +426,12 @@ def test_a_batch_runs_with_spawn_as_on_windows(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert code == 0, out
     assert methods == ["spawn"]
-    assert "2 av 2 perioder klara." in out
+    assert "4 av 4 rapporter klara." in out  # a board and a compilation in each period
     for period in ("2022-03", "2022-04"):
-        manifest = json.loads((tmp_path / "out" / period / "manifest.json").read_text("utf-8"))
+        board = tmp_path / "out" / period / "kommunstyrelsen"
+        manifest = json.loads((board / "manifest.json").read_text("utf-8"))
         assert manifest["period"] == period
-        assert (tmp_path / "out" / period / "rapport.html").exists()
+        assert (board / "rapport.html").exists()
 
 
 def test_a_path_too_long_for_windows_is_said_so():
@@ -447,3 +456,17 @@ def test_a_path_too_long_for_windows_is_said_so():
     )
     # The same error on a short path, or off Windows, is told as before.
     assert "260" not in runner.write_problem(error, long.parents[2], windows=False)
+
+
+def test_a_boards_failed_notebook_is_kept_in_outputs_failed_not_in_the_period(tmp_path):
+    failing = _failing_notebook(tmp_path / "trasig.ipynb")
+    out = tmp_path / "outputs" / "2022-03" / "kommunstyrelsen"
+    result = runner.run_period("2022-03", workbook=SHIPPED, out_dir=out, notebooks=(failing,))
+    assert result.exit_code == 3
+    # outputs/failed/2022-03-kommunstyrelsen-YYYYMMDDTHHMMSS/, as the README says
+    assert result.failed_dir.parent == tmp_path / "outputs" / "failed"
+    assert result.failed_dir.name.startswith("2022-03-kommunstyrelsen-")
+    assert (result.failed_dir / "trasig.ipynb").exists()
+    assert str(result.failed_dir) in result.message
+    assert not (tmp_path / "outputs" / "2022-03" / "failed").exists()
+    assert not out.exists()

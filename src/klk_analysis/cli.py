@@ -17,7 +17,7 @@ from klk_analysis.source import read_source
 from klk_analysis.validation import DEFAULT_TOLERANCE, Finding, count_by_severity, reconcile
 
 LABELS_SV = {"error": "FEL", "warning": "VARNING", "info": "INFO"}
-COMMANDS_SV = "check, run, scheduled, mail, word eller lab"
+COMMANDS_SV = "check, run, scheduled, demo, mail, word eller lab"
 # What a shell reports for a command that a closed pipe stopped (128 + SIGPIPE).
 EXIT_BROKEN_PIPE = 141
 
@@ -220,24 +220,45 @@ def _run(args) -> int:
     if not periods:
         raise UnusableInputError("ange en period (ÅÅÅÅ-MM), flera perioder, --all eller --current.")
     options = _run_options(args)
-    if len(periods) == 1:
+    if args.input or args.out:
+        if len(periods) > 1:
+            raise UnusableInputError(
+                "--input och --out gäller en period; för flera perioder används --raw och "
+                "--outputs."
+            )
+        out = args.out if args.out else _board_folder(args.input, periods[0], args)
         result = runner.run_period(
             periods[0],
             workbook=args.input,
-            out_dir=args.out,
+            out_dir=out,
             register=args.register,
             say=print,
             **options,
         )
         print(f"klk: {result.message}", file=sys.stdout if result.ok else sys.stderr)
         return result.exit_code
-    if args.input or args.out:
-        raise UnusableInputError(
-            "--input och --out gäller en period; för flera perioder används --raw och --outputs."
-        )
-    results = runner.run_periods(periods, jobs=args.jobs, say=print, **options)
+    from klk_analysis import municipality
+
+    options.pop("board")
+    results = municipality.run_boards(
+        periods, board=args.board, jobs=args.jobs, say=print, **options
+    )
+    if len(results) == 1 and not results[0].board:  # the period itself: no folder, no workbook
+        print(f"klk: {results[0].message}", file=sys.stderr)
+        return results[0].exit_code
     print(runner.summary_table(results))
     return runner.exit_code(results)
+
+
+def _board_folder(workbook: Path, period: str, args) -> Path | None:
+    """Return outputs/PERIOD/<board>/ for a workbook given with --input (None if unreadable)."""
+    from klk_analysis.boards import board_slug, identify
+
+    try:
+        board = args.board or identify(workbook)
+    except KlkError:
+        return None  # the run says why the workbook cannot be used
+    return Path(args.outputs) / period / board_slug(board)
 
 
 def _scheduled(args) -> int:
@@ -249,6 +270,16 @@ def _scheduled(args) -> int:
     code, log = runner.scheduled(args.raw, args.outputs, args.logs, after=after, **options)
     print(f"klk scheduled: {'klar' if code == 0 else f'fel (kod {code})'}, logg: {log}")
     return code
+
+
+def _demo(args) -> int:
+    from klk_analysis import demo
+
+    written = demo.write_demo(args.folder, args.period)
+    folder = written[0].parent
+    print(f"{len(written)} påhittade nämnders arbetsböcker i {folder} (se README.md där).")
+    print(f"Kör: klk run {folder.name} --raw {folder.parent}")
+    return 0
 
 
 # --- delivery: klk mail and klk word from a finished output folder --------------------------
@@ -266,7 +297,7 @@ def _mail(args) -> int:
 
     loaded = config.load_config(args.config)
     settings = config.mail_settings(loaded) if args.send or "mail" in loaded else None
-    path = mail.write_eml(delivery.read_content(args.out or args.outputs / args.period), settings)
+    path = mail.write_eml(delivery.read_content(_report_folder(args)), settings)
     print(f"klk: skrev {path}")
     if args.send:
         mail.send_eml(path, settings)
@@ -277,10 +308,17 @@ def _mail(args) -> int:
 def _word(args) -> int:
     from klk_analysis import config, word
 
-    folder = args.out or args.outputs / args.period
+    folder = _report_folder(args)
     loaded = config.load_config(args.config)
     print(f"klk: skrev {word.write_docx(folder, args.mall, args.tabellstil, loaded)}")
     return 0
+
+
+def _report_folder(args) -> Path:
+    """Return the board's finished folder that `klk mail` and `klk word` read (--out, --board)."""
+    from klk_analysis.boards import report_folder
+
+    return args.out or report_folder(args.outputs / args.period, args.board)
 
 
 def _add_delivery_parsers(sub) -> None:
@@ -289,7 +327,12 @@ def _add_delivery_parsers(sub) -> None:
     for parser in (mail, word):
         parser.add_argument("period", type=period_text, metavar="PERIOD", help="period som 2022-03")
         parser.add_argument(
-            "--out", metavar="MAPP", type=Path, help="rapportmappen (outputs/PERIOD)"
+            "--out", metavar="MAPP", type=Path, help="rapportmappen (outputs/PERIOD/NÄMND)"
+        )
+        parser.add_argument(
+            "--board",
+            metavar="NÄMND",
+            help="nämnden när perioden har flera nämnders rapporter (namnet eller mappens namn)",
         )
         parser.add_argument(
             "--outputs",
@@ -317,15 +360,17 @@ def _lab(args) -> int:
     return execution.open_lab(command)
 
 
-def _add_reading_options(parser: argparse.ArgumentParser, tolerance_help: str) -> None:
+def _add_reading_options(
+    parser: argparse.ArgumentParser,
+    tolerance_help: str,
+    board_help: str = "nämndens namn (annars från raden 'Summa <nämnd>')",
+) -> None:
     parser.add_argument(
         "--vocabulary",
         metavar="FIL",
         help="en egen ordlista (TOML) utöver den inbyggda; standard: klk.toml i projektmappen",
     )
-    parser.add_argument(
-        "--board", metavar="NÄMND", help="nämndens namn (annars från raden 'Summa <nämnd>')"
-    )
+    parser.add_argument("--board", metavar="NÄMND", help=board_help)
     parser.add_argument(
         "--tolerance",
         metavar="MNKR",
@@ -342,7 +387,12 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         ("--processed", paths.DATA_PROCESSED, "mappen för de städade tabellerna (data/processed)"),
     ):
         parser.add_argument(option, metavar="MAPP", type=Path, default=default, help=help_text)
-    _add_reading_options(parser, "avrundningstolerans i mnkr")
+    _add_reading_options(
+        parser,
+        "avrundningstolerans i mnkr",
+        "bara den här nämnden: namnet i valfria versaler eller arbetsbokens filnamn "
+        "(med --input: nämndens namn)",
+    )
     parser.add_argument(
         "--timeout",
         metavar="SEKUNDER",
@@ -377,10 +427,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--all", action="store_true", help="alla perioder under --raw")
     run.add_argument("--current", action="store_true", help="den senaste perioden under --raw")
     run.add_argument(
-        "--input", metavar="FIL", type=Path, help="arbetsboken (annars den enda i data/raw/PERIOD/)"
+        "--input",
+        metavar="FIL",
+        type=Path,
+        help="en enda arbetsbok (annars varje nämnds arbetsbok i data/raw/PERIOD/)",
     )
     run.add_argument(
-        "--out", metavar="MAPP", type=Path, help="rapportmappen (annars outputs/PERIOD/)"
+        "--out", metavar="MAPP", type=Path, help="rapportmappen (annars outputs/PERIOD/NÄMND/)"
     )
     run.add_argument(
         "--register",
@@ -409,6 +462,11 @@ def build_parser() -> argparse.ArgumentParser:
     scheduled.add_argument("--config", metavar="FIL", type=Path, help="konfigurationen (klk.toml)")
     scheduled.set_defaults(handler=_scheduled)
     _add_delivery_parsers(sub)
+
+    demo = sub.add_parser("demo", help="skriv en påhittad kommuns arbetsböcker (data/exempel)")
+    demo.add_argument("folder", nargs="?", metavar="MAPP", type=Path, help="mappen (data/exempel)")
+    demo.add_argument("--period", type=period_text, default="2022-08", help="perioden (2022-08)")
+    demo.set_defaults(handler=_demo)
 
     lab = sub.add_parser("lab", help="öppna JupyterLab på notebooks/ med projektets kärna")
     lab.add_argument("--dry-run", action="store_true", help="skriv bara kommandot")

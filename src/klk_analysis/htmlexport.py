@@ -60,8 +60,9 @@ def css_string(text: str) -> str:
 class _Rules(HTMLParser):
     """Collects what an emailed report must not contain while walking its tags."""
 
-    def __init__(self):
+    def __init__(self, relative_links: bool = False):
         super().__init__(convert_charrefs=True)
+        self.relative_links = relative_links
         self.problems: list[str] = []
         self.lang: str | None = None
         self.title = ""
@@ -97,7 +98,11 @@ class _Rules(HTMLParser):
             if name.startswith("on"):
                 self.problems.append(f"attributet {name} (skript) är inte tillåtet")
             elif local in _FETCHING and value:
-                allowed = value.startswith("#") if local == "href" else value.startswith("data:")
+                allowed = (
+                    value.startswith("#") or (self.relative_links and _relative(value))
+                    if local == "href"
+                    else value.startswith("data:")
+                )
                 if not allowed:
                     self.problems.append(f"{tag} {name}={value[:60]!r} pekar utanför filen")
             elif name == "style" and (_EMBEDDED.search(value) or "@import" in value.casefold()):
@@ -116,9 +121,17 @@ class _Rules(HTMLParser):
             self.problems.append("stilmallen hämtar en fil utanför rapporten (url() eller @import)")
 
 
-def check_html(text: str) -> list[str]:
-    """Return the ways an HTML report breaks the email rules (empty when it keeps them all)."""
-    rules = _Rules()
+def _relative(link: str) -> bool:
+    # A file beside the page (kommunstyrelsen/rapport.html): no scheme, no host, no root, no "..".
+    return ":" not in link and not link.startswith(("/", "\\")) and ".." not in link
+
+
+def check_html(text: str, relative_links: bool = False) -> list[str]:
+    """Return the ways an HTML report breaks the email rules (empty when it keeps them all).
+
+    With relative_links, links to files beside the page (a board's report) are allowed too.
+    """
+    rules = _Rules(relative_links)
     rules.feed(text)
     rules.close()
     problems = list(rules.problems)

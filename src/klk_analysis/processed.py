@@ -20,12 +20,15 @@ POSIX_MODES = os.name == "posix"
 
 
 def write_processed(workbook: Workbook, root: Path) -> Path:
-    """Write the workbook's tidy tables as Parquet and CSV to root/<period>/ and return it.
+    """Write the workbook's tidy tables as Parquet and CSV to root/<period>/<board>/; return it.
 
     A relative root is taken from the project root, as every notebook path parameter is.
     """
+    from klk_analysis.boards import board_slug
+
     data = with_annual_budget(tidy(workbook)).assign(source_file=workbook.path.name)
-    target = paths.resolve(root) / str(workbook.period)
+    # A folder per board: the boards of one period run at the same time.
+    target = paths.resolve(root) / str(workbook.period) / board_slug(workbook.board)
     with staged_dir(target) as staging:
         for name, part in data.groupby("table", sort=False):
             part.to_parquet(staging / f"{name}.parquet", index=False)
@@ -144,9 +147,11 @@ def _umask() -> int:
     return mask
 
 
-def read_processed(root: Path, period: str) -> pd.DataFrame:
-    """Read a period's tidy tables back from root/<period>/."""
-    folder = Path(root) / period
+def read_processed(root: Path, period: str, board: str) -> pd.DataFrame:
+    """Read a board's tidy tables of a period back from root/<period>/<board>/."""
+    from klk_analysis.boards import board_slug
+
+    folder = Path(root) / period / board_slug(board)
     return pd.concat(
         [pd.read_parquet(f) for f in sorted(folder.glob("*.parquet"))], ignore_index=True
     )

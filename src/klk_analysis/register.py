@@ -6,6 +6,9 @@ forecast of that year can be scored: prognossäkerhet = outcome − forecast (po
 outcome turned out better than forecast, for revenue and costs alike).
 """
 
+import contextlib
+import hashlib
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -278,6 +281,18 @@ def combined_history(sheet: pd.DataFrame, register: pd.DataFrame, board: str) ->
     )
 
 
+def register_lock(path: Path | str):
+    """Return the lock that lets one run at a time read, update and write the register at path.
+
+    It lives in the system's temporary folder, named by the register's full path, so that the
+    processed folder holds the register alone and a what-if run leaves it byte for byte.
+    """
+    from filelock import FileLock
+
+    key = hashlib.sha256(str(Path(path).resolve()).encode("utf-8")).hexdigest()[:16]
+    return FileLock(Path(tempfile.gettempdir()) / f"klk-prognosregister-{key}.lock")
+
+
 @dataclass(frozen=True)
 class ForecastRun:
     """What one run's Prognos section shows, and where its files went."""
@@ -310,13 +325,15 @@ def forecast_run(
     With record=False the register file is read but left as it was (a what-if or a draft run);
     the period's entries are still part of the returned register and of the scoring.
     """
-    before = read_register(register_path)
-    past = combined_history(history if history is not None else empty_history(), before, board)
-    frame = projections(tidy, past, threshold, profile_years)
-    # The register read above is updated and written: read once, not again for the update.
-    register = merge_entries(before, register_entries(frame, board))
-    if record:
-        write_register(register, register_path)
+    # The boards of a period run at once and share the register: one at a time reads and writes.
+    with register_lock(register_path) if record else contextlib.nullcontext():
+        before = read_register(register_path)
+        past = combined_history(history if history is not None else empty_history(), before, board)
+        frame = projections(tidy, past, threshold, profile_years)
+        # The register read above is updated and written: read once, not again for the update.
+        register = merge_entries(before, register_entries(frame, board))
+        if record:
+            write_register(register, register_path)
     own = register[register["board"] == board]
     # Accuracy is shown at year-end only: before December this year's outcome is unknown.
     year_end = int(frame["month"].iloc[0]) == 12

@@ -60,6 +60,13 @@ class RunResult:
     seconds: float
     failed_dir: Path | None = None
     manifest: dict = field(default_factory=dict)
+    board: str = ""  # set when a period has several boards
+    report_file: str = REPORT_FILE
+
+    @property
+    def report(self) -> Path:
+        """The file the run made: the report, or the compilation."""
+        return self.out_dir / self.report_file
 
     @property
     def ok(self) -> bool:
@@ -116,8 +123,8 @@ def workbooks_in(folder: Path) -> list[Path]:
     )
 
 
-def find_workbook(raw: Path, period: str) -> Path:
-    """Return the one workbook in raw/PERIOD/, or say what is there instead."""
+def period_workbooks(raw: Path, period: str) -> list[Path]:
+    """Return the workbooks in raw/PERIOD/, or say that the folder is missing or empty."""
     folder = Path(raw) / period
     if not folder.is_dir():
         raise UnusableInputError(
@@ -130,6 +137,13 @@ def find_workbook(raw: Path, period: str) -> Path:
             f"{folder}: mappen innehåller ingen arbetsbok (.xlsx eller .xlsm). Lägg periodens "
             "arbetsbok där eller ange den med --input."
         )
+    return books
+
+
+def find_workbook(raw: Path, period: str) -> Path:
+    """Return the one workbook in raw/PERIOD/, or say what is there instead."""
+    folder = Path(raw) / period
+    books = period_workbooks(raw, period)
     if len(books) > 1:
         raise UnusableInputError(
             f"{folder}: hittade {len(books)} arbetsböcker ({', '.join(p.name for p in books)}). "
@@ -280,6 +294,7 @@ def _run_locked(
     say,
 ) -> RunResult:
     from klk_analysis import report
+    from klk_analysis.compilation import key_amounts
     from klk_analysis.htmlexport import export_html
     from klk_analysis.word import write_docx
 
@@ -354,6 +369,8 @@ def _run_locked(
             ],
             "parameters": {**parameters, "output_dir": str(out_dir.resolve())},
             "findings": count_by_severity(list(data.findings)),
+            # The figures the municipality's compilation takes from this report.
+            "nyckeltal": key_amounts(data.workbook),
             "package_version": __version__,
             "git": git_commit(),
             "python": platform.python_version(),
@@ -410,8 +427,16 @@ def execute_all(
 
 
 def _keep_failed(staging: Path, out_dir: Path, period: str) -> Path:
-    """Move a failed run's executed notebooks to outputs/failed/PERIOD-TIME/ and return it."""
-    failed = out_dir.parent / "failed" / f"{period}-{now():%Y%m%dT%H%M%S}"
+    """Move a failed run's executed notebooks to outputs/failed/PERIOD-NÄMND-TIME/; return it.
+
+    A board's folder outputs/PERIOD/<nämnd>/ keeps its failures in outputs/failed/, so that the
+    period's folder holds only board folders and the compilation; any other folder DIR (--out)
+    keeps them beside it, in DIR/../failed/PERIOD-TIME/.
+    """
+    board_layout = out_dir.parent.name == period and out_dir.name != period
+    root = out_dir.parent.parent if board_layout else out_dir.parent
+    name = f"{period}-{out_dir.name}" if board_layout else period
+    failed = root / "failed" / f"{name}-{now():%Y%m%dT%H%M%S}"
     failed.mkdir(parents=True, exist_ok=True)
     for notebook in staging.glob("*.ipynb"):
         shutil.move(str(notebook), failed / notebook.name)
@@ -425,48 +450,69 @@ def _worker(period: str, options: dict) -> RunResult:
     return run_period(period, say=lambda text: print(text, file=sys.stderr, flush=True), **options)
 
 
-def run_periods(
-    periods: list[str], jobs: int | None = None, say: Say = print, **options
+def run_pool(
+    tasks: list[tuple[str, str, dict]], jobs: int | None = None, say: Say = print
 ) -> list[RunResult]:
-    """Run several periods in parallel processes; a failing period does not stop the others."""
+    """Run (label, period, options) tasks in parallel processes, a line per finished task.
+
+    Jupyter is imported once here and inherited by the forked workers; a failing task does not
+    stop the others. Results come back in the order of the tasks.
+    """
     import multiprocessing
 
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(periods)))
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     ensure_kernel()
     import_jupyter()  # once here, inherited by forked workers
-    say(f"{len(periods)} perioder, {jobs} åt gången.")
     # Windows has no fork: there each worker is a fresh Python that imports what it needs.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    results = []
+    results: dict[int, RunResult] = {}
     with ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=multiprocessing.get_context(method),
         initializer=console.use_plain_fallbacks,  # a spawned worker's streams are new
     ) as pool:
-        futures = {pool.submit(_worker, p, options): p for p in periods}
+        futures = {
+            pool.submit(_worker, period, options): (i, label, period)
+            for i, (label, period, options) in enumerate(tasks)
+        }
         for done, future in enumerate(as_completed(futures), start=1):
-            period = futures[future]
+            index, label, period = futures[future]
             try:
                 result = future.result()
             except Exception as exc:  # a worker that died must not take the batch down
                 result = RunResult(
                     period, Path(), RunFailedError.exit_code, f"{type(exc).__name__}: {exc}", 0.0
                 )
-            results.append(result)
+            results[index] = result
             status = "klar" if result.ok else f"misslyckades (kod {result.exit_code})"
-            say(f"[{done}/{len(periods)}] {period} {status} på {seconds_sv(result.seconds)}")
+            say(f"[{done}/{len(tasks)}] {label} {status} på {seconds_sv(result.seconds)}")
+    return [results[i] for i in range(len(tasks))]
+
+
+def run_periods(
+    periods: list[str], jobs: int | None = None, say: Say = print, **options
+) -> list[RunResult]:
+    """Run several periods in parallel processes; a failing period does not stop the others."""
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(periods)))
+    say(f"{len(periods)} perioder, {jobs} åt gången.")
+    results = run_pool([(p, p, options) for p in periods], jobs, say)
     return sorted(results, key=lambda r: r.period)
 
 
 def summary_table(results: list[RunResult]) -> str:
-    """Return a plain-text table of a batch: period, status, seconds and report or reason."""
-    lines = [f"{'Period':<8}  {'Status':<8}  {'Tid':>8}  Rapport eller orsak"]
+    """Return a plain-text table of a batch: period, board, status, seconds and report or reason."""
+    boards = any(r.board for r in results)
+    width = max([len(r.board) for r in results] + [5]) if boards else 0
+    board_head = f"{'Nämnd':<{width}}  " if boards else ""
+    lines = [f"{'Period':<8}  {board_head}{'Status':<8}  {'Tid':>8}  Rapport eller orsak"]
     for r in results:
         status = "klar" if r.ok else f"fel ({r.exit_code})"
-        where = str(r.out_dir / REPORT_FILE) if r.ok else r.message
-        lines.append(f"{r.period:<8}  {status:<8}  {seconds_sv(r.seconds):>8}  {where}")
+        where = str(r.report) if r.ok else r.message
+        board = f"{r.board:<{width}}  " if boards else ""
+        lines.append(f"{r.period:<8}  {board}{status:<8}  {seconds_sv(r.seconds):>8}  {where}")
     ok = sum(r.ok for r in results)
-    lines.append(f"{ok} av {len(results)} perioder klara.")
+    what = "rapporter" if boards else "perioder"
+    lines.append(f"{ok} av {len(results)} {what} klara.")
     return "\n".join(lines)
 
 
@@ -485,7 +531,10 @@ def scheduled(
     after: Callable[[RunResult], RunResult] | None = None,
     **options,
 ) -> tuple[int, Path]:
-    """Run the latest period unattended, writing a log; `after` (sending) only follows success."""
+    """Run every board of the latest period unattended, writing a log.
+
+    `after` (sending) follows each board whose report was made.
+    """
     logs = Path(logs) if logs is not None else Path(outputs) / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     stamp = f"{now():%Y%m%dT%H%M%S}"
@@ -503,8 +552,15 @@ def scheduled(
             handle.flush()
 
         write(f"klk scheduled: period {period} från {raw}, python {sys.executable}")
-        result = run_period(period, raw=raw, outputs=outputs, say=write, **options)
-        if result.ok and after is not None:
-            result = after(result)
-        write(("OK " if result.ok else f"FEL (kod {result.exit_code}) ") + result.message)
-    return result.exit_code, log
+        from klk_analysis.municipality import COMPILATION, run_boards
+
+        options.pop("board", None)  # every board of the period
+        results = run_boards([period], raw=raw, outputs=outputs, say=write, **options)
+        if after is not None:  # each board's own report is sent; a failed board's is not
+            results = [after(r) if r.ok and r.board != COMPILATION else r for r in results]
+        for result in results:
+            name = f"{result.board}: " if result.board else ""
+            write(
+                ("OK " if result.ok else f"FEL (kod {result.exit_code}) ") + name + result.message
+            )
+    return exit_code(results), log

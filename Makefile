@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 KLK := $(VENV)/bin/klk
 PERIOD ?= 2022-03
 
-.PHONY: help setup run run-all lab test test-fast bench clean
+.PHONY: help setup run run-all lab test test-fast mutation bench clean
 
 help: ## visa målen
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-9s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ test: ## kör hela testsviten
 
 test-fast: ## kör testerna utom de långsamma (hela körningar, kärnor), under 15 s
 	$(PY) -m pytest -q -m "not slow"
+
+mutation: ## mutationstesta modulerna som gör siffrorna, var och en mot sina egna tester
+	$(PY) scripts/mutation_report.py
 
 bench: ## mät klk run mot golvet (papermill + nbconvert för en enkel anteckningsbok)
 	$(PY) benchmarks/bench_run.py

@@ -101,3 +101,64 @@ def test_total_row_is_the_last_result_or_grand_total():
     assert total_row(rows) == 14
     assert total_row(rows[rows["kind"] != "result"]) is None
     assert total_row(pd.DataFrame({"kind": ["line", "total", "line"]})) == 1
+
+
+def test_wide_has_no_index_column(data):
+    w = wide(data, "resultatrakning")
+    assert list(w.columns[:5]) == ["table", "order", "label", "key", "kind"]
+    assert "index" not in w.columns
+    assert list(w.index) == list(range(8))
+
+
+def test_implied_annual_budget_rows_say_they_are_computed(data):
+    rows = implied_annual_budget(data)
+    assert set(rows["measure"]) == {"arsbudget"}
+    assert set(rows["header"]) == {""} and set(rows["cell"]) == {""}
+    assert set(rows["source"]) == {"beräknad"}
+
+
+def test_no_implied_annual_budget_without_a_forecast_deviation(data):
+    # A year-end workbook prints no avvikelse årsprognos: nothing to compute the budget from.
+    assert implied_annual_budget(data[data["measure"] != "avvikelse_arsprognos"]).empty
+    assert implied_annual_budget(data[data["measure"] != "arsprognos"]).empty
+
+
+def test_without_a_printed_annual_budget_every_row_is_implied(data):
+    # With no printed annual budget at all, every row with an årsprognos and an avvikelse
+    # årsprognos gets one: the resultaträkning's 8 rows and the driftredovisning's 9 (its
+    # årsprognos is årsbudget + avvikelse in the tidy data).
+    rows = implied_annual_budget(data[data["measure"] != "arsbudget"])
+    assert (rows["table"] == "resultatrakning").sum() == 8
+    assert (rows["table"] == "driftredovisning").sum() == 9
+
+
+def test_with_annual_budget_numbers_its_rows_afresh(data):
+    out = with_annual_budget(data)
+    assert list(out.index) == list(range(len(data) + 8))
+
+
+def test_budget_deviation_in_percent(data):
+    got = budget_deviations(data, "resultatrakning", 2022).set_index("label")
+    # Personalkostnader: 2,9 / 32,0 = 9,0625 %
+    assert got.loc["Personalkostnader", "deviation_percent"] == pytest.approx(9.0625)
+
+
+def test_ranked_units_have_no_index_column(data):
+    got = rank_units(data, "budgetavvikelse", 2022)
+    assert list(got.columns) == [
+        "table",
+        "order",
+        "label",
+        "key",
+        "kind",
+        "budgetavvikelse_2022",
+        "rank",
+    ]
+
+
+def test_deviation_percent_stays_numeric_where_the_budget_is_zero():
+    import pandas as pd
+
+    got = deviation_percent(pd.Series([1.0, 2.0]), pd.Series([0.0, 4.0]))
+    assert got.dtype == "float64"
+    assert got.iloc[1] == 50.0  # 2 / 4

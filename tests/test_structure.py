@@ -183,6 +183,132 @@ def test_varav_rows_are_not_parts_of_a_sum():
     assert s.kinds[1] == "varav"
 
 
+def test_a_sum_matches_within_0_2_and_not_beyond():
+    # Summa 3,2 against B + C = 3 (a gap of 0,2000000000000002 in floating point): it takes
+    # B and C, not the layout's A + B + C = 13, which adds up to nothing.
+    rows = [line("A", 10), line("B", 1), line("C", 2), total("Summa", 3.2)]
+    assert find_structure(rows).parts[3] == (1, 2)
+    # 3,3 is 0,3 from B + C: nothing adds up, so the layout gives the last sum every row.
+    rows[3] = total("Summa", 3.3)
+    assert find_structure(rows).parts[3] == (0, 1, 2)
+
+
+def test_a_row_without_a_sum_word_is_a_sum_from_half_a_hundredth():
+    # C is A + B in both columns; its figures are 0,005, the smallest a sum can be found by.
+    rows = [line("A", 0.003, 0.003), line("B", 0.002, 0.002), line("C", 0.005, 0.005)]
+    assert find_structure(rows).kinds == ("line", "line", "result")
+    # below 0,005 a figure is noise: C is a line
+    rows = [line("A", 0.003, 0.003), line("B", 0.001, 0.001), line("C", 0.004, 0.004)]
+    assert find_structure(rows).kinds == ("line", "line", "line")
+
+
+def test_a_wrong_sum_after_a_subtotal_takes_the_lines_after_it():
+    # Summa B −50 adds up to nothing (B2 lost its minus: −20 + 30 = 10); the layout gives it
+    # the lines after Summa A, not Summa A itself.
+    rows = [
+        line("A1", -10),
+        line("A2", -5),
+        total("Summa A", -15),
+        line("B1", -20),
+        line("B2", 30),
+        total("Summa B", -50),
+        total("Totalt", -65),  # −15 + −50
+    ]
+    assert find_structure(rows).parts == {2: (0, 1), 5: (3, 4), 6: (2, 5)}
+
+
+def test_a_wrong_sum_after_subtotals_takes_the_subtotals_after_the_last_line():
+    # Summa AB −99 adds up to nothing; right after two subtotals it takes those two, not X.
+    rows = [
+        line("X", -7),
+        line("A1", -10),
+        line("A2", -5),
+        total("Summa A", -15),
+        line("B1", -1),
+        line("B2", -2),
+        total("Summa B", -3),
+        total("Summa AB", -99),
+        total("Totalt", -106),  # −7 + −99
+    ]
+    s = find_structure(rows)
+    assert s.parts[7] == (3, 6)
+    assert s.parts[8] == (0, 7)
+
+
+def test_a_wrong_sum_right_after_one_subtotal_takes_that_subtotal_alone():
+    rows = [
+        line("X", -7),
+        line("A1", -10),
+        line("A2", -5),
+        total("Summa A", -15),
+        total("Summa AA", -99),  # adds up to nothing: −15 alone, −22 with X
+        total("Totalt", -106),  # −7 + −99
+    ]
+    s = find_structure(rows)
+    assert s.parts[4] == (3,)
+    assert s.parts[5] == (0, 4)
+
+
+def test_kinds_of_headings_varav_sums_lines_and_the_result():
+    rows = [
+        heading("Verksamhet"),
+        line("Intäkter", 100),
+        Row("varav bidrag", (40.0,), varav=True),
+        line("Kostnader", -90),
+        total("Summa", 10),
+    ]
+    s = find_structure(rows)
+    assert s.kinds == ("heading", "line", "varav", "line", "result")
+    assert s.total == 4
+    # the heading spans the whole table, so its group is the total's: no group of its own
+    assert s.groups == ("", "", "", "", "")
+
+
+def test_the_result_row_by_its_words_is_the_total_even_beside_other_roots():
+    rows = [line("A", 1), line("B", 2), total("Årets resultat", 3, result=True), line("C", 4)]
+    s = find_structure(rows)
+    assert s.total == 2 and s.kinds[2] == "result"
+    # two sums of their own and no result row: no total
+    rows = [line("A", 1), line("B", 2), total("Summa 1", 3), line("C", 4), line("D", 5)]
+    rows.append(total("Summa 2", 9))
+    s = find_structure(rows)
+    # Summa 2 is C + D (4 + 5 = 9): two sums side by side, neither holds the other
+    assert s.parts[5] == (3, 4)
+    assert s.total is None
+    rows = [line("A", 1), line("B", 2), total("Summa 1", 3), line("C", 4)]
+    s = find_structure(rows)
+    assert s.total is None  # Summa 1 and C are both roots
+
+
+def test_totals_first_with_a_second_total_word():
+    # Totalt first takes what follows; a second total-worded row first in the table is not a sum.
+    rows = [
+        total("Totalt", -65),
+        total("Summa", -65),
+        line("Nord", -20),
+        line("Syd", -15),
+        line("A", -30),
+    ]
+    s = find_structure(rows)
+    assert s.total == 0
+    assert s.kinds[0] == "result"
+
+
+def test_a_subtotal_groups_name_comes_from_its_heading():
+    rows = [
+        heading("Förskolor"),
+        line("Nord", -20),
+        line("Syd", -15),
+        total("Summa förskola", -35),
+        line("Stab", -5),
+        total("Totalt", -40),
+    ]
+    s = find_structure(rows)
+    assert s.parts[3] == (1, 2)
+    assert s.groups[1] == "Förskolor" and s.groups[2] == "Förskolor"
+    assert s.groups[3] == "" and s.groups[4] == ""
+
+
 def test_group_totals_above_their_lines_then_sums_below_as_usual():
     # "Intäkter" and "Kostnader" carry their totals above their lines; then Nettokostnad,
     # Kommunbidrag and Resultat follow as in the common shape.

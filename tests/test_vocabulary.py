@@ -92,3 +92,73 @@ def test_the_documented_vocabulary_is_the_packaged_file():
     found = re.search(r"<!-- ordlista -->\n(.*?)\n<!-- /ordlista -->", doc, re.DOTALL)
     assert found is not None, "docs/arbetsbokens-format.md saknar ordlistan"
     assert found[1] == markdown(), "kör python scripts/update_docs.py"
+
+
+def test_normalise_drops_apostrophes():
+    assert normalise("Nämnd'ens") == "nämndens"
+
+
+def test_missing_sections_and_lists_are_empty():
+    vocabulary = load(None)
+    assert vocabulary.words("saknas", "utfall") == ()
+    assert vocabulary.words("measures", "saknas") == ()
+    assert vocabulary.section("saknas") == {}
+    assert vocabulary.lookup("saknas", "utfall") is None
+    assert not vocabulary.is_user_word("measures", "utfall", "finns inte")
+    assert not vocabulary.is_user_word("measures", "utfall", "utfall")
+
+
+def test_the_broken_file_message_shows_the_expected_form(tmp_path):
+    user = _user_words(tmp_path, "[measures\n")
+    with pytest.raises(UnusableInputError) as info:
+        load(user)
+    assert str(info.value).endswith(
+        'Förväntade TOML, till exempel [measures] följt av utfall = ["Ack. nettokostnad"].'
+    )
+
+
+def test_an_unreadable_file_names_the_reason():
+    from klk_analysis.vocabulary import _read
+
+    folder = paths.ROOT / "docs"  # a folder cannot be read as a file
+    with pytest.raises(UnusableInputError) as info:
+        _read(folder)
+    assert str(info.value) == f"{folder}: ordlistan kan inte öppnas (Is a directory)."
+
+
+def test_a_section_that_is_not_a_table_is_refused(tmp_path):
+    with pytest.raises(UnusableInputError) as info:
+        load(_user_words(tmp_path, "measures = 3\n"))
+    assert str(info.value).endswith(": [measures] ska vara en tabell med listor av ord, hittade 3.")
+
+
+def test_an_unknown_list_names_every_allowed_list(tmp_path):
+    user = _user_words(tmp_path, '[measures]\nutfal = ["Ack"]\n')
+    with pytest.raises(UnusableInputError) as info:
+        load(user)
+    assert str(info.value) == (
+        f"{user}: [measures] utfal finns inte i ordlistan. Förväntade ett av utfall, budget, "
+        "arsbudget, budgetavvikelse, arsprognos, avvikelse_arsprognos."
+    )
+
+
+def test_a_single_word_may_be_written_without_a_list(tmp_path):
+    vocabulary = load(_user_words(tmp_path, '[measures]\nutfall = "Ack. nettokostnad"\n'))
+    assert vocabulary.lookup("measures", "Ack. nettokostnad") == "utfall"
+
+
+def test_a_users_repeated_or_empty_word_changes_nothing(tmp_path):
+    packaged = load(None).words("measures", "utfall")
+    vocabulary = load(_user_words(tmp_path, '[measures]\nutfall = ["Utfall", "", "..."]\n'))
+    assert vocabulary.words("measures", "utfall") == packaged
+    assert not vocabulary.is_user_word("measures", "utfall", "Utfall")
+
+
+def test_klk_toml_at_the_project_root_is_the_users_file(tmp_path, monkeypatch):
+    from klk_analysis.vocabulary import ENVIRONMENT, user_file
+
+    monkeypatch.delenv(ENVIRONMENT, raising=False)
+    monkeypatch.setattr(paths, "ROOT", tmp_path)
+    assert user_file() is None
+    (tmp_path / "klk.toml").write_text("", encoding="utf-8")
+    assert user_file() == tmp_path / "klk.toml"

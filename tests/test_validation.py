@@ -13,7 +13,16 @@ from klk_analysis.validation import (
     reconcile,
     sum_parts,
 )
-from tests.workbooks import DR_ROWS, RR_ROWS, SHIPPED, make_workbook, sheet, source_workbook
+from tests.workbooks import (
+    DR_HEADER,
+    DR_ROWS,
+    RR_HEADER,
+    RR_ROWS,
+    SHIPPED,
+    make_workbook,
+    sheet,
+    source_workbook,
+)
 
 
 def test_shipped_workbook_has_only_the_source_documents_rounding_gaps():
@@ -846,3 +855,25 @@ def test_errors_from_the_loader_come_before_its_warnings():
     notes = [_finding("warning", "varning"), _finding("error", "fel")]
     findings = reconcile(_workbook(notes=notes))
     assert [f.message for f in findings] == ["fel", "varning"]
+
+
+def test_a_figure_too_large_in_kronor_is_not_called_a_unit_mix_up(tmp_path):
+    # 60 000 000 000 kr = 60 000 mnkr: kronor is the smallest unit, so no factor explains it.
+    rows = [list(r) for r in DR_ROWS]
+    rows = [[r[0], *(v * 1_000_000 for v in r[1:])] for r in rows]
+    rows[1][3] = -60_000_000_000_000.0 / 1000  # KLK Ledning, Budget 2022: 60 000 mnkr
+    path = make_workbook(
+        tmp_path / "a.xlsx",
+        {
+            "Resultaträkning": sheet(
+                "Resultaträkning",
+                RR_HEADER,
+                [[r[0], *(v * 1_000_000 for v in r[1:])] for r in RR_ROWS],
+                unit="Belopp i kr",
+            ),
+            "Driftredovisning": sheet("Driftredovisning", DR_HEADER, rows, unit="Belopp i kr"),
+        },
+    )
+    (finding,) = [f for f in reconcile(load_workbook(path)) if f.check == "enhet"]
+    assert "bladet anger redan kronor, så beloppet är fel i sig" in finding.message
+    assert "ser ut att vara i kronor fast bladet anger kronor" not in finding.message

@@ -212,6 +212,14 @@ def check_units(workbook: Workbook) -> list[Finding]:
         largest = max(float(table.rows[c.id].abs().max()) for c in printed_columns(table))
         factor = likely_factor(largest) if table.unit == "mnkr" else 1000.0
         real = _SMALLER_UNIT.get((table.unit, factor), "kr")
+        # Kronor is the smallest unit: a figure too large in kronor is no unit mix-up.
+        advice = (
+            f"siffrorna ser ut att vara i {UNIT_NAMES_SV[real]} fast bladet anger "
+            f"{UNIT_NAMES_SV[table.unit]} (en faktor {_FACTOR_WORDS[factor]}). Skriv "
+            f"'Belopp i {UNIT_NAMES_SV[real]}' ovanför rubrikraden."
+            if table.unit != "kr"
+            else "bladet anger redan kronor, så beloppet är fel i sig. Kontrollera cellen."
+        )
         findings.append(
             Finding(
                 "error",
@@ -222,10 +230,7 @@ def check_units(workbook: Workbook) -> list[Finding]:
                 round(printed, 6),
                 None,
                 f"{_where(table, pos, column)}: {mnkr(printed)} mnkr är orimligt stort för en "
-                f"nämnd (över {mnkr(MAX_PLAUSIBLE_MNKR)} mnkr): siffrorna ser ut att vara i "
-                f"{UNIT_NAMES_SV[real]} fast bladet anger {UNIT_NAMES_SV[table.unit]} "
-                f"(en faktor {_FACTOR_WORDS[factor]}). Skriv 'Belopp i {UNIT_NAMES_SV[real]}' "
-                "ovanför rubrikraden.",
+                f"nämnd (över {mnkr(MAX_PLAUSIBLE_MNKR)} mnkr): {advice}",
                 cell_of(table, pos, column),
             )
         )

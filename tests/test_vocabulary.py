@@ -162,3 +162,10 @@ def test_klk_toml_at_the_project_root_is_the_users_file(tmp_path, monkeypatch):
     assert user_file() is None
     (tmp_path / "klk.toml").write_text("", encoding="utf-8")
     assert user_file() == tmp_path / "klk.toml"
+
+
+def test_a_misspelt_section_is_refused_and_mail_settings_are_left_to_config(tmp_path):
+    with pytest.raises(UnusableInputError, match=r"avsnittet \[measure\] finns inte"):
+        load(_user_words(tmp_path, '[measure]\nutfall = ["Ack"]\n'))
+    vocabulary = load(_user_words(tmp_path, '[mail]\nhost = "smtp.example"\n'))
+    assert vocabulary.words("measures", "utfall")[0] == "utfall"

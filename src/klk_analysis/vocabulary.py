@@ -13,6 +13,8 @@ from klk_analysis.errors import UnusableInputError
 PACKAGED = Path(__file__).with_name("vocabulary.toml")
 # The user's project file: words added here extend the packaged ones, never replace them.
 PROJECT_FILE = "klk.toml"
+# Sections of klk.toml that are settings for other parts of the suite, not words.
+OTHER_SECTIONS = ("mail", "word")
 # Set by `--vocabulary`, so that the notebooks' kernels read the same words as the command.
 ENVIRONMENT = "KLK_VOCABULARY"
 # Characters that separate words in a header or label: dashes, slashes, brackets, commas.
@@ -128,15 +130,16 @@ def user_file(explicit: Path | str | None = None) -> Path | None:
 
 
 @cache
-def _load(user: Path | None) -> Vocabulary:
+def _load(user: Path | None, _changed: float = 0.0) -> Vocabulary:
     lists: dict = {}
     sources: dict = {}
     _merge(lists, sources, _read(PACKAGED), PACKAGED, None)
     files = [PACKAGED]
     if user is not None:
         data = _read(user)
-        # A project file may hold other sections (mail, word) for other parts of the suite.
-        words = {k: v for k, v in data.items() if k in lists}
+        # A project file also holds the mail and Word settings (config.py reads those); any
+        # other section is a vocabulary list, and a misspelt one is refused, not ignored.
+        words = {k: v for k, v in data.items() if k not in OTHER_SECTIONS}
         _merge(lists, sources, words, user, {k: lists[k] for k in lists})
         files.append(user)
     return Vocabulary(lists, sources, tuple(files))
@@ -144,7 +147,9 @@ def _load(user: Path | None) -> Vocabulary:
 
 def load(explicit: Path | str | None = None) -> Vocabulary:
     """Return the vocabulary: the packaged words plus the user's file, if there is one."""
-    return _load(user_file(explicit))
+    user = user_file(explicit)
+    # keyed on the file's modification time too: an edited klk.toml is read again in a kernel
+    return _load(user, user.stat().st_mtime_ns if user is not None else 0.0)
 
 
 # What each list is called in the documentation, in the order the workbook-format page shows.

@@ -48,7 +48,6 @@ from klk_analysis.vocabulary import (
 )
 from klk_analysis.vocabulary import load as load_vocabulary
 
-UNIT_FACTORS = {"mnkr": 1.0, "tkr": 0.001, "kr": 0.000001}
 # Amounts are divided, not multiplied by the factor: −450 000 kr / 1 000 000 is exactly the
 # −0,45 a workbook in mnkr holds, where × 0,000001 gives −0,4499… and rounds otherwise.
 UNIT_DIVISORS = {"mnkr": 1, "tkr": 1000, "kr": 1_000_000}
@@ -104,7 +103,6 @@ class Table:
     columns: tuple[Column, ...]
     rows: pd.DataFrame
     period: Period
-    unit_scale: float = 1.0
     unit: str = "mnkr"
     unit_source: str = ""
     parts: dict = field(default_factory=dict)
@@ -618,7 +616,7 @@ def _table(path, block, name, period, formulas, vocabulary) -> tuple[Table, list
                     f"{UNIT_NAMES_SV[unit]}' ovanför rubrikraden så att det står i arbetsboken.",
                 )
             )
-    scale, divisor = UNIT_FACTORS[unit], UNIT_DIVISORS[unit]
+    divisor = UNIT_DIVISORS[unit]
     structure_rows = []
     for rec in records:
         if rec["heading"]:
@@ -709,7 +707,6 @@ def _table(path, block, name, period, formulas, vocabulary) -> tuple[Table, list
         tuple(c for c in all_columns if not c.derived),
         frame,
         period,
-        scale,
         unit,
         unit_source,
         parts,
@@ -880,11 +877,6 @@ EXAMPLE_HEADERS = {
     "arsprognos": "Årsprognos",
     "avvikelse_arsprognos": "Avvikelse årsprognos",
 }
-
-
-def read_table(book, path: Path, name: str, formulas: "_Formulas | None" = None) -> Table:
-    """Read one of the two tables from an open workbook."""
-    return getattr(read_workbook(book, path, board="-", formulas=formulas), name)
 
 
 def load_workbook(

@@ -26,18 +26,14 @@ def fold(text: str) -> str:
     return " ".join(text.split()).casefold().translate(_FOLD)
 
 
-def _sheet_key(title: str) -> str:
-    return normalise(title)
-
-
 def _named_sheets(book, name: str, vocabulary: Vocabulary) -> list:
     """Visible sheets whose name is one of the table's sheet words (or starts with one)."""
     words = vocabulary.words("sheets", name)
     visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
-    exact = [ws for ws in visible if _sheet_key(ws.title) in words]
+    exact = [ws for ws in visible if normalise(ws.title) in words]
     if exact:
         return exact
-    return [ws for ws in visible if phrase_at_start(_sheet_key(ws.title), words)]
+    return [ws for ws in visible if phrase_at_start(normalise(ws.title), words)]
 
 
 def find_sheet(book, path: Path, wanted: str, required: bool = True):
@@ -318,7 +314,7 @@ def find_blocks(book, path: Path, vocabulary: Vocabulary) -> dict[str, Block]:
     for name in TABLE_NAMES:
         named = _named_sheets(book, name, vocabulary)
         if len(named) > 1:
-            exact = [ws for ws in named if _sheet_key(ws.title) == normalise(TABLE_TITLES_SV[name])]
+            exact = [ws for ws in named if normalise(ws.title) == normalise(TABLE_TITLES_SV[name])]
             named = exact or named
         if len(named) > 1:
             raise UnusableInputError(

@@ -257,6 +257,7 @@ def test_the_longest_phrase_is_found_at_the_start_or_the_end(packaged):
         ("Summa – Förskola –", "Förskola"),
         ("Summa Förskola:", "Förskola"),
         ("Förskola Nord Summa", "Förskola Nord"),  # a pivot table's sum word last
+        ("Rektorsområde IX Summa", "Rektorsområde IX"),
         ("Förskola - Summa", "Förskola"),
         ("Förskola: Summa", "Förskola"),
         ("Summa", "Summa"),  # nothing after the word: the label is the name
@@ -276,3 +277,16 @@ def test_a_users_sum_word_of_two_words_is_taken_off_whole(tmp_path):
     assert without_sum_word("Summa totalt Grundskola", user) == "Grundskola"
     assert without_sum_word("Grundskola Summa totalt", user) == "Grundskola"
     assert without_sum_word("Summa Grundskola", user) == "Grundskola"  # the packaged word too
+
+
+def test_an_edited_users_file_is_read_again(tmp_path):
+    import os
+
+    user = _user_words(tmp_path, '[rows]\nrevenue = ["Taxor"]\n')
+    assert row_role("Taxor", load(user)) == "revenue"
+    user.write_text('[rows]\nrevenue = ["Avgifter"]\n', encoding="utf-8")
+    changed = user.stat().st_mtime_ns + 1_000_000_000  # a second later, whatever the clock
+    os.utime(user, ns=(changed, changed))
+    edited = load(user)
+    assert row_role("Avgifter", edited) == "revenue"
+    assert row_role("Taxor", edited) == "line"

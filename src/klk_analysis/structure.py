@@ -160,14 +160,14 @@ def _parse(rows: list[Row], order: list[int], headings: bool) -> tuple[dict, dic
                 heading_k = len(open_items) - frames[-1][1]
             layout = _default_parts(open_items, is_sum, n == last_sum)
             default = heading_k if heading_k and n != last_sum else layout
+            # the layout's choice first: another wins only by adding up in more columns, so
+            # when nothing adds up the layout decides
             k, best_score = default, -1
             for option in [default, *[c for c in candidates if c != default]]:
                 got = _matches(row, rows, open_items[len(open_items) - option :])
                 if got > best_score:
                     k, best_score = option, got
-            if best_score <= 0:
-                k = default
-            score += max(best_score, 0)
+            score += best_score
             if heading_k and k == heading_k:
                 name, _ = frames.pop()
                 names[i] = name

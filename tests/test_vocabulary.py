@@ -290,3 +290,20 @@ def test_an_edited_users_file_is_read_again(tmp_path):
     edited = load(user)
     assert row_role("Avgifter", edited) == "revenue"
     assert row_role("Taxor", edited) == "line"
+
+
+def test_a_misspelt_section_names_every_section_there_is(tmp_path):
+    user = _user_words(tmp_path, '[measure]\nutfall = ["Ack"]\n')
+    with pytest.raises(UnusableInputError) as info:
+        load(user)
+    assert str(info.value) == (
+        f"{user}: avsnittet [measure] finns inte i ordlistan. Förväntade ett av [measures], "
+        "[measure_words], [periods], [months], [units], [sheets], [rows], [columns], [board]."
+    )
+
+
+def test_a_users_result_word_that_begins_with_a_sum_word_is_a_result(tmp_path):
+    # "Totalt nämnden" is in the result list as it stands; without "totalt" it is not.
+    user = load(_user_words(tmp_path, '[rows]\nresult = ["Totalt nämnden"]\n'))
+    assert row_role("Totalt nämnden", user) == "result"
+    assert row_role("Totalt förvaltningen", user) == "sum"

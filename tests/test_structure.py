@@ -506,3 +506,13 @@ def test_a_grand_total_first_under_a_title_heading():
     assert s.reversed
     assert sorted(s.parts[1]) == [2, 3, 4]
     assert s.total == 1
+
+
+def test_a_result_of_zero_that_its_lines_miss_keeps_its_lines():
+    # Årets resultat printed 0,0 while 100 − 90 = 10: the result takes its two lines (so that
+    # the reconciliation reports the gap of 10), not "no rows", which add up to 0 too.
+    rows = [line("Intäkter", 100), line("Kostnader", -90)]
+    rows.append(total("Årets resultat", 0, result=True))
+    s = find_structure(rows)
+    assert s.parts == {2: (0, 1)}
+    assert not s.reversed

@@ -42,6 +42,8 @@ class Structure:
 
 def _matches(row: Row, rows: list[Row], members: list[int]) -> int:
     """Count the columns in which the members add up to the row's figure."""
+    if not members:
+        return 0  # no rows add up to nothing: a result printed as 0,0 is not "the sum of none"
     count = 0
     for j, printed in enumerate(row.values):
         computed = sum(rows[m].values[j] for m in members)

@@ -28,18 +28,7 @@ def run(workers: str) -> tuple[float, float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-m",
-            "not slow",
-            "-n",
-            workers,
-            "-p",
-            "no:randomly",
-        ],
+        [sys.executable, "-m", "pytest", "-q", "-m", "not slow", "-n", workers],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -31,7 +31,6 @@ from klk_analysis.validation import (
     reconcile,
 )
 
-TABLE_TITLES = display.TABLE_TITLES
 SEVERITY_SV = {"error": "Fel", "warning": "Varning", "info": "Avrundning"}
 ROUNDING_CAPTION = (
     "Avrundningsdifferenser: tryckt belopp mot det som räknas fram ur tabellens belopp (mnkr)"

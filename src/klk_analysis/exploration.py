@@ -7,9 +7,9 @@ from pandas.io.formats.style import Styler
 
 from klk_analysis import wording
 from klk_analysis.errors import UnusableInputError
-from klk_analysis.formatting import number
+from klk_analysis.formatting import number, period_text
 from klk_analysis.loading import Table, normalise_label
-from klk_analysis.report import Html, ReportData, period_text
+from klk_analysis.report import Html, ReportData
 from klk_analysis.sheets import fold
 from klk_analysis.validation import sum_parts
 

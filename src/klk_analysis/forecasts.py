@@ -21,9 +21,10 @@ from openpyxl import Workbook
 
 from klk_analysis import wording
 from klk_analysis.deviations import KEYS, ranked
+from klk_analysis.formatting import MONTH_NAMES_SV, period_span
 from klk_analysis.loading import total_row
-from klk_analysis.narrative import period_span, plain_label, render, sentence_label
-from klk_analysis.periods import MONTH_NAMES_SV, Period
+from klk_analysis.narrative import plain_label, render, sentence_label
+from klk_analysis.periods import Period
 from klk_analysis.processed import staged_file
 from klk_analysis.tables import sheet_layout, text_cell
 

@@ -165,26 +165,6 @@ def row_kind(key: str) -> str:
     return role if role in ("result", "sum") else "line"
 
 
-# An all-capitals word longer than this is a name typed in capitals, not an abbreviation.
-_MAX_ABBREVIATION = 6
-
-
-def board_genitive(board: str) -> str:
-    """Decline a board's name in the genitive: Tekniska nämnden → Tekniska nämndens, FN → FN:s."""
-    name = board.rstrip()
-    if not name:
-        return name
-    last = name.split()[-1]
-    # Swedish writes the genitive of an abbreviation, a number or a bracket with a colon.
-    if not name[-1].isalpha():
-        return name + ":s"
-    if last.isupper() and sum(c.isalpha() for c in last) <= _MAX_ABBREVIATION:
-        return name + ":s"
-    if name[-1] in "sxzSXZ":
-        return name
-    return name + ("S" if last.isupper() else "s")
-
-
 def _defused(exc: BaseException | None) -> DefusedXmlException | None:
     while exc is not None and not isinstance(exc, DefusedXmlException):
         exc = exc.__cause__ or exc.__context__

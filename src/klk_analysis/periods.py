@@ -4,23 +4,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from klk_analysis.formatting import MONTH_NAMES_SV
 from klk_analysis.vocabulary import Vocabulary, normalise
 from klk_analysis.vocabulary import load as load_vocabulary
-
-MONTH_NAMES_SV = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 @dataclass(frozen=True, order=True)

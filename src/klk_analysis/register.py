@@ -39,9 +39,8 @@ from klk_analysis.forecasts import (
     projections,
     write_forecast_xlsx,
 )
+from klk_analysis.formatting import MONTH_NAMES_SV, signed
 from klk_analysis.history import empty_history
-from klk_analysis.narrative import signed
-from klk_analysis.periods import MONTH_NAMES_SV
 from klk_analysis.processed import staged_file
 
 IDENTITY = ["board", "period"]

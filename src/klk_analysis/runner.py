@@ -28,7 +28,7 @@ from klk_analysis.errors import (
     UnusableInputError,
 )
 from klk_analysis.execution import describe_failure, ensure_kernel, execute_notebook, import_jupyter
-from klk_analysis.formatting import number
+from klk_analysis.formatting import seconds_sv
 from klk_analysis.outputlock import output_lock
 from klk_analysis.periods import Period
 from klk_analysis.processed import recover_dir, replace_dir
@@ -81,11 +81,6 @@ def _quiet(_text: str) -> None:
 def now() -> datetime:
     """Return the local time with its offset, to the second."""
     return datetime.now().astimezone().replace(microsecond=0)
-
-
-def seconds_sv(value: float) -> str:
-    """Format a duration in seconds the Swedish way: '4,2 s'."""
-    return f"{number(value, 1)}\u00a0s"
 
 
 # --- finding the input ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import pytest
 
 from klk_analysis.cli import main
 from klk_analysis.loading import load_workbook
+from klk_analysis.sections import parts_html
 from tests.corpus.expected import CASES, CONSISTENT, INCONSISTENT, SAME_FIGURES, Case
 
 # The largest Swedish municipality's whole budget is under this: no board's figure is larger.
@@ -259,10 +260,10 @@ def _report_text(case_name: str, folder: Path) -> tuple[str, ...]:
     plt.close("all")
     # everything a reader sees of the economy, except the source file's name
     return (
-        report.summary(data).html,
-        report.comments(data).html,
-        report.resultatrakning_table(data).html,
-        report.driftredovisning_table(data).html,
+        parts_html(report.summary(data)),
+        parts_html(report.comments(data)),
+        parts_html(report.resultatrakning_table(data)),
+        parts_html(report.driftredovisning_table(data)),
     )
 
 

@@ -129,16 +129,24 @@ def compilation_table(boards: pd.DataFrame) -> pd.DataFrame:
 
 
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Return the compilation with Swedish headers and amounts as printed (one decimal)."""
-    shown = {"board": "Nämnd"}
-    out = table.rename(columns={**shown, **FIGURES})
-    for header in FIGURES.values():
-        out[header] = [("" if pd.isna(v) else mnkr(v)) for v in out[header]]
-    out["Status"] = [
+    """Return the compilation as a display frame: Swedish headers, amounts, each board linked."""
+    from klk_analysis.tables import KIND, Link
+
+    status = [
         m if t else (STATUS_OK if s == STATUS_OK else m)
         for s, m, t in zip(table["status"], table["message"], table["is_total"], strict=True)
     ]
-    return out[["Nämnd", *FIGURES.values(), "Status"]]
+    return pd.DataFrame(
+        {
+            "Nämnd": [
+                Link(name, link) if link else name
+                for name, link in zip(table["board"], table["link"], strict=True)
+            ],
+            **{header: table[key].astype(float) for key, header in FIGURES.items()},
+            "Status": status,
+            KIND: ["result" if t else "line" for t in table["is_total"]],
+        }
+    ).reset_index(drop=True)
 
 
 def reconcile(table: pd.DataFrame, read: pd.DataFrame, tolerance: float) -> pd.DataFrame:
@@ -307,16 +315,16 @@ def accuracy_bias(errors: pd.DataFrame) -> pd.DataFrame:
 
 
 def accuracy_display(errors: pd.DataFrame) -> pd.DataFrame:
-    """Return the accuracy table with Swedish headers, signed amounts and the mean as last row."""
-    from klk_analysis.narrative import signed
+    """Return the accuracy table as a display frame: a row per board, the mean as last row."""
     from klk_analysis.periods import MONTH_NAMES_SV
+    from klk_analysis.tables import KIND
 
     headers = {m: f"Prognos i {MONTH_NAMES_SV[m - 1]}" for m in errors.columns}
     mean = errors.mean().rename(ACCURACY_MEAN)
-    shown = pd.concat([errors, mean.to_frame().T]).rename(columns=headers)
-    for header in headers.values():
-        shown[header] = ["" if pd.isna(v) else signed(v) for v in shown[header]]
-    return shown.rename_axis("Nämnd").reset_index()
+    shown = pd.concat([errors, mean.to_frame().T]).rename(columns=headers).astype(float)
+    return (
+        shown.rename_axis("Nämnd").reset_index().assign(**{KIND: ["line"] * len(errors) + ["sum"]})
+    )
 
 
 def accuracy_sentences(errors: pd.DataFrame, year: int) -> str:
@@ -367,45 +375,11 @@ def accuracy_charts(errors: pd.DataFrame, year: int) -> list:
 # --- the renderers -------------------------------------------------------------------------------
 
 
-def html_table(
-    shown: pd.DataFrame,
-    caption: str,
-    row_classes: list[str],
-    names: list[str] | None = None,
-    table_class: str = "tabell",
-) -> str:
-    """Return a table of Swedish headers and printed values as accessible HTML, all escaped.
-
-    The first column heads each row (names, when given, is its HTML: a board's link); a Status
-    column is text, every other column an amount.
-    """
-    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in shown.columns)
-    lines = [
-        f'<table class="{table_class}">',
-        f"<caption>{esc(caption)}</caption>",
-        f"<thead><tr>{head}</tr></thead>",
-        "<tbody>",
-    ]
-    for i, (_, row) in enumerate(shown.iterrows()):
-        name = names[i] if names is not None else esc(row.iloc[0])
-        cells = "".join(
-            f'<td class="{"status" if h == "Status" else "tal"}">{esc(row[h])}</td>'
-            for h in shown.columns[1:]
-        )
-        lines.append(f'<tr class="{row_classes[i]}"><th scope="row">{name}</th>{cells}</tr>')
-    lines += ["</tbody>", "</table>"]
-    return "\n".join(lines)
-
-
 def table_html(table: pd.DataFrame, caption: str) -> str:
     """Return the compilation as an accessible HTML table, each board linked to its report."""
-    shown = display_table(table)
-    names = [
-        f'<a href="{esc(link, quote=True)}">{esc(name)}</a>' if link else esc(name)
-        for name, link in zip(shown["Nämnd"], table["link"], strict=True)
-    ]
-    kinds = ["summa resultat" if t else "rad" for t in table["is_total"]]
-    return html_table(shown, caption, kinds, names, "tabell sammanstallning")
+    from klk_analysis.tables import frame_html
+
+    return frame_html(display_table(table), caption, css="tabell sammanstallning")
 
 
 def findings_html(notes: pd.DataFrame) -> str:
@@ -426,19 +400,20 @@ def findings_html(notes: pd.DataFrame) -> str:
 def accuracy_html(errors: pd.DataFrame, charts: list, year: int) -> list[str]:
     """Return the prognossäkerhet section: the bias sentences, the table and its charts."""
     from klk_analysis.charts import figure_html
+    from klk_analysis.tables import KIND, frame_html
 
     if errors.empty:
         return []
     shown = accuracy_display(errors)
+    signed = tuple(c for c in shown.columns[1:] if c != KIND)
     caption = (
         f"Prognossäkerhet per nämnd {year}: årets resultat minus nämndens årsprognos för det "
         "(mnkr); positivt när utfallet blev bättre än prognosen"
     )
-    kinds = ["summa" if name == ACCURACY_MEAN else "rad" for name in shown["Nämnd"]]
     return [
         "<h2>Prognossäkerhet per nämnd</h2>",
         f"<p>{esc(accuracy_sentences(errors, year))}</p>",
-        html_table(shown, caption, kinds),
+        frame_html(shown, caption, signed=signed),
         *(figure_html(c, SCREEN_DPI) for c in charts),
     ]
 
@@ -476,7 +451,7 @@ def render_html(
         '<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n<style>\n{css}\n"
-        "table.sammanstallning td.status { text-align: left; white-space: normal; "
+        "table.sammanstallning td:not(.tal) { text-align: left; white-space: normal; "
         "min-width: 6em; }\n</style>\n</head>\n<body>\n"
         '<main class="rapport">\n'
         + "\n".join(body)

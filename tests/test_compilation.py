@@ -6,6 +6,7 @@ from klk_analysis import compilation
 from klk_analysis.htmlexport import check_html
 from klk_analysis.loading import load_workbook
 from klk_analysis.periods import Period
+from klk_analysis.sections import part_html, sections_html
 from klk_analysis.tables import KIND
 from tests.test_display import table_texts
 from tests.workbooks import SHIPPED
@@ -62,7 +63,7 @@ def test_total_adds_the_boards_that_ran_and_lists_the_one_that_did_not():
         "blad 'Driftredovisning': summan stämmer inte.",
         "ok",
     ]
-    rows = table_texts(compilation.table_html(table, "Rubrik"))[0]["rows"]
+    rows = table_texts(part_html(compilation.table_part(table, "Rubrik")))[0]["rows"]
     # Budgetavvikelse: −6,0; none for the board that failed; 2,96 printed 3,0; −3,04 → −3,0.
     assert [row[3] for row in rows] == ["Budgetavvikelse", "\u22126,0", "", "3,0", "\u22123,0"]
     assert rows[-1][-1] == "2 av 3 nämnder"
@@ -195,7 +196,7 @@ def test_prognossakerhet_per_board_at_december_with_the_bias_across_boards():
         "prognossakerhet_08_per_namnd",
     ]
     assert "Kommunstyrelsen" in charts[1].alt and "+2,7" in charts[1].alt
-    section = "\n".join(compilation.accuracy_html(errors, charts, 2022))
+    section = sections_html(compilation.accuracy_sections(errors, charts, 2022))
     assert table_texts(section)[0]["rows"] == [
         ["Nämnd", "Prognos i mars", "Prognos i augusti"],
         ["Kommunstyrelsen", "+1,2", "+2,7"],
@@ -222,7 +223,7 @@ def test_prognossakerhet_per_board_at_december_with_the_bias_across_boards():
         [],
         Period(2022, 12),
         "",
-        compilation.accuracy_html(errors, charts, 2022),
+        compilation.accuracy_sections(errors, charts, 2022),
     )
     assert check_html(page, relative_links=True) == []
-    assert "<h2>Prognossäkerhet per nämnd</h2>" in page
+    assert '<h2 id="prognossakerhet-per-namnd">Prognossäkerhet per nämnd</h2>' in page

@@ -241,7 +241,7 @@ def test_what_check_accepts_the_report_makes(case, tmp_path, monkeypatch):
     assert main(["check", str(path)]) == 0
     period = f"{case.period[0]}-{case.period[1]:02d}"
     namespace = run_report(path, period, tmp_path / "ut")
-    html = namespace["report"].summary(namespace["data"]).html
+    html = parts_html(namespace["report"].summary(namespace["data"]))
     assert namespace["data"].board in html or case.board in html
     assert (tmp_path / "ut" / "rapport" / "tabeller" / "driftredovisning.xlsx").is_file()
     plt.close("all")

@@ -375,32 +375,39 @@ def accuracy_charts(errors: pd.DataFrame, year: int) -> list:
 # --- the renderers -------------------------------------------------------------------------------
 
 
-def table_html(table: pd.DataFrame, caption: str) -> str:
-    """Return the compilation as an accessible HTML table, each board linked to its report."""
-    from klk_analysis.tables import frame_html
+def table_part(table: pd.DataFrame, caption: str):
+    """Return the compilation as a table of the page, each board linked to its report."""
+    from klk_analysis.sections import Table
 
-    return frame_html(display_table(table), caption, css="tabell sammanstallning")
+    # In the page's flow, not a scroll area: on a screen the Status column stays in view.
+    options = {"css": "tabell sammanstallning", "scroll": False}
+    return Table(display_table(table), caption, options)
 
 
-def findings_html(notes: pd.DataFrame) -> str:
+def findings_parts(notes: pd.DataFrame) -> tuple:
     """Return the reconciliation's findings as a list, or the sentence that everything agrees."""
+    from klk_analysis.sections import Bullets, paragraphs
+    from klk_analysis.tables import Strong
+
     if notes.empty:
-        return (
-            "<p>Varje nämnds rad stämmer till öret med nämndens egen rapport, och nämnderna "
-            "summerar till kommunens total.</p>"
+        return paragraphs(
+            [
+                "Varje nämnds rad stämmer till öret med nämndens egen rapport, och nämnderna "
+                "summerar till kommunens total."
+            ]
         )
     words = {"error": "Fel", "warning": "Varning", "info": "Avrundning"}
-    items = "".join(
-        f'<li><strong class="{esc(s)}">{words.get(s, s)}:</strong> {esc(m)}</li>'
+    items = tuple(
+        (Strong(f"{words.get(s, s)}:", s), f" {m}")
         for s, m in zip(notes["severity"], notes["message"], strict=True)
     )
-    return f"<ul>{items}</ul>"
+    return (Bullets(items),)
 
 
-def accuracy_html(errors: pd.DataFrame, charts: list, year: int) -> list[str]:
+def accuracy_sections(errors: pd.DataFrame, charts: list, year: int) -> list:
     """Return the prognossäkerhet section: the bias sentences, the table and its charts."""
-    from klk_analysis.charts import figure_html
-    from klk_analysis.tables import KIND, frame_html
+    from klk_analysis.sections import Figure, Table, paragraphs, section
+    from klk_analysis.tables import KIND
 
     if errors.empty:
         return []
@@ -410,21 +417,21 @@ def accuracy_html(errors: pd.DataFrame, charts: list, year: int) -> list[str]:
         f"Prognossäkerhet per nämnd {year}: årets resultat minus nämndens årsprognos för det "
         "(mnkr); positivt när utfallet blev bättre än prognosen"
     )
-    return [
-        "<h2>Prognossäkerhet per nämnd</h2>",
-        f"<p>{esc(accuracy_sentences(errors, year))}</p>",
-        frame_html(shown, caption, signed=signed),
-        *(figure_html(c, SCREEN_DPI) for c in charts),
+    parts = [
+        *paragraphs([accuracy_sentences(errors, year)]),
+        Table(shown, caption, {"signed": signed, "scroll": False}),
+        *(Figure(c, SCREEN_DPI) for c in charts),
     ]
+    return [section("Prognossäkerhet per nämnd", 2, parts)]
 
 
 def render_html(
-    table, notes, paragraph, charts, period: Period, footer: str, accuracy: list[str] = ()
+    table, notes, paragraph, charts, period: Period, footer: str, accuracy: list = ()
 ) -> str:
     """Return sammanstallning.html: one self-contained page under the reports' email rules."""
-    from klk_analysis.charts import figure_html
     from klk_analysis.htmlexport import TEMPLATES
     from klk_analysis.narrative import period_span
+    from klk_analysis.sections import Block, Figure, document_html, paragraphs, section
 
     css = (TEMPLATES / "rapport" / "rapport.css").read_text(encoding="utf-8")
     title = f"Sammanställning per nämnd, {period_span(period)} {period.year}"
@@ -434,19 +441,17 @@ def render_html(
         "Avvikelserna är positiva när nämnden gör bättre än budget. Varje nämnds namn "
         "länkar till dess rapport i mappen bredvid den här filen."
     )
-    body = [
-        f"<h1>{esc(title)}</h1>",
-        f"<p>{esc(paragraph)}</p>",
-        f"<p>{esc(explanation)}</p>",
-        table_html(table, caption),
-        "<h2>Diagram</h2>",
-        *(figure_html(c, SCREEN_DPI) for c in charts),
-        *accuracy,
-        "<h2>Avstämning mot nämndernas rapporter</h2>",
-        '<section class="avstamning">',
-        findings_html(notes),
-        "</section>",
-    ]
+    heading = section(title, 1, [*paragraphs([paragraph, explanation]), table_part(table, caption)])
+    checks = Block(findings_parts(notes), "avstamning", "section")
+    body = document_html(
+        heading,
+        [
+            section("Diagram", 2, [Figure(c, SCREEN_DPI) for c in charts]),
+            *accuracy,
+            section("Avstämning mot nämndernas rapporter", 2, [checks]),
+        ],
+        contents=False,
+    )
     return (
         '<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -454,7 +459,7 @@ def render_html(
         "table.sammanstallning td:not(.tal) { text-align: left; white-space: normal; "
         "min-width: 6em; }\n</style>\n</head>\n<body>\n"
         '<main class="rapport">\n'
-        + "\n".join(body)
+        + body
         + f'\n<footer class="sidfot"><p>{esc(footer)}</p></footer>\n</main>\n</body>\n</html>\n'
     )
 
@@ -568,7 +573,7 @@ def write_compilation(
     parsed = Period.parse(period)
     register = read_register(register_file) if register_file is not None else pd.DataFrame()
     errors = forecast_accuracy(register, parsed, [e["board"] for e in entries])
-    section = accuracy_html(errors, accuracy_charts(errors, parsed.year), parsed.year)
+    section = accuracy_sections(errors, accuracy_charts(errors, parsed.year), parsed.year)
     html = render_html(
         table,
         notes,

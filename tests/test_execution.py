@@ -1,11 +1,11 @@
 import sys
 import time
 
-import nbformat
 import pytest
 
 from klk_analysis import execution
 from klk_analysis.errors import InconsistentDataError, RunFailedError
+from tests.lazy import nbformat
 
 
 def test_parameter_names_read_from_the_parameters_cell(tmp_path):
@@ -102,6 +102,7 @@ def test_jupyterlab_runs_as_a_child_where_exec_does_not_replace_the_process():
     assert execution.open_lab(command, replace=False) == 7
 
 
+@pytest.mark.slow
 def test_notebooks_run_over_tcp_where_there_are_no_local_sockets(tmp_path, monkeypatch):
     monkeypatch.setattr(execution, "IPC_TRANSPORT", False)
     assert execution._kernel_config() == {}

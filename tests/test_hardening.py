@@ -18,6 +18,7 @@ from tests.badbooks import (
 from tests.workbooks import RR_ROWS
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_corpus_case_gets_its_exit_code_and_message(case, tmp_path, capsys):
     path = case.build(tmp_path)

@@ -110,6 +110,7 @@ def test_summary_and_comments_are_escaped_paragraphs(data):
     assert comments.count("<li>") == 3
 
 
+@pytest.mark.slow
 def test_figures_embed_every_chart(data):
     chart_list = report.economy_charts(data)
     html = _html(report.figures(chart_list))
@@ -117,6 +118,7 @@ def test_figures_embed_every_chart(data):
     assert "KLK Ledning −0,1" in chart_list[0].alt and "KLK Näringsliv +3,5" in chart_list[0].alt
 
 
+@pytest.mark.slow
 def test_write_outputs_writes_tables_and_figures(data, tmp_path):
     chart_list = report.economy_charts(data)[:1]
     report.write_outputs(data, chart_list, tmp_path)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import jinja2
 
-from klk_analysis import narrative, tables
+from klk_analysis import narrative, tables, wording
 from klk_analysis.config import MailSettings
 from klk_analysis.delivery import (
     MAIL_CHART,
@@ -34,7 +34,7 @@ from klk_analysis.processed import staged_file
 
 TABLE_FOLDER = tables.TABLE_FOLDER
 # Attached tables get their Swedish names; an unknown file keeps its own.
-ATTACHMENT_NAMES = {**tables.SHEET_NAMES, "prognos": "Prognos helår"}
+ATTACHMENT_NAMES = {**wording.TABLE_NAMES, "prognos": "Prognos helår"}
 TYPES = {
     ".html": ("text", "html"),
     ".xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),

@@ -6,6 +6,7 @@ from functools import cache
 import jinja2
 import pandas as pd
 
+from klk_analysis import wording
 from klk_analysis.deviations import ranked
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.formatting import mnkr, number, rounded
@@ -36,7 +37,6 @@ CHECK_WORDS = {
     "driftram": "driftram och budgeterat resultat ger",
     "enhet": "driftramen ger",
 }
-TABLE_NAMES = {"resultatrakning": "Resultaträkningen", "driftredovisning": "Driftredovisningen"}
 
 
 def signed(value: float) -> str:
@@ -76,7 +76,7 @@ def count_phrase(count: int, singular: str, plural: str, neuter: bool = False) -
 
 def finding_sentence(finding: Finding) -> str:
     """Say in the report's words where a check found a gap, and the printed and computed figures."""
-    table = TABLE_NAMES.get(finding.table, finding.table)
+    table = wording.TABLE_NAMES_DEFINITE.get(finding.table, finding.table)
     where = f"{table}, rad {quoted(finding.row)}, kolumn {quoted(finding.column)}"
     if finding.printed is None:
         return f"{where}: kontrollen kunde inte räkna fram beloppet."

@@ -59,14 +59,6 @@ def month_number(word: str, vocabulary: Vocabulary | None = None) -> int | None:
 
 # Measures that describe the whole year; the others run from January to the period's month.
 FULL_YEAR_MEASURES = ("arsbudget", "arsprognos", "avvikelse_arsprognos")
-MEASURE_NAMES_SV = {
-    "utfall": "utfall",
-    "budget": "budget för perioden",
-    "arsbudget": "årsbudget",
-    "budgetavvikelse": "budgetavvikelse",
-    "arsprognos": "årsprognos",
-    "avvikelse_arsprognos": "avvikelse årsprognos",
-}
 # "Budget" with nothing that says which: resolved per table (budget to date unless another is).
 BARE_BUDGET = "budget?"
 

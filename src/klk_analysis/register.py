@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from klk_analysis import wording
 from klk_analysis.charts import (
     BLUE,
     EDGE,
@@ -32,7 +33,6 @@ from klk_analysis.forecasts import (
     FORECAST_LABEL,
     METHOD_IDS,
     METHODS,
-    TABLE_NAMES,
     TABLES,
     flag_sentences,
     forecast_table,
@@ -192,7 +192,7 @@ def accuracy_table(scored: pd.DataFrame, method: str = "arsprognos") -> pd.DataF
     return pd.DataFrame(
         {
             "År": part["year"],
-            "Tabell": part["table"].map(TABLE_NAMES),
+            "Tabell": part["table"].map(wording.TABLE_NAMES),
             "Rad eller enhet": part["label"],
             "Prognos i": part["month"].map(lambda m: MONTH_NAMES_SV[m - 1]),
             FORECAST_NAMES[method]: part["forecast"],

@@ -48,7 +48,6 @@ from klk_analysis.validation import (
     reconcile,
 )
 
-TABLE_TITLES = display.TABLE_TITLES
 SEVERITY_SV = {"error": "Fel", "warning": "Varning", "info": "Avrundning"}
 # The economy part's headings stand under the Ekonomi area's (h3).
 ECONOMY_LEVEL = 4

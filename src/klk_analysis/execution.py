@@ -185,10 +185,26 @@ class StartedKernel:
         run_sync(self.manager.start_kernel)(
             cwd=str(paths.NOTEBOOKS), extra_arguments=["--HistoryManager.hist_file=:memory:"]
         )
-        # Sent now, run by the kernel as soon as it is up; the reply is never waited for.
+        # Sent now, run by the kernel as soon as it is up; `wait_until_warm` takes its reply.
         self._client = self.manager.blocking_client()
         self._client.start_channels()
-        self._client.execute(WARM_UP, silent=True, store_history=False)
+        self._warm_up = self._client.execute(WARM_UP, silent=True, store_history=False)
+
+    def wait_until_warm(self, timeout: float = 60) -> None:
+        """Wait until the kernel has done its imports, so that no cell's time limit counts them.
+
+        A kernel that does not answer in time is left to the notebook's run, which says so.
+        """
+        from queue import Empty
+
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                reply = self._client.get_shell_msg(timeout=left)
+            except Empty:
+                return
+            if reply["parent_header"].get("msg_id") == self._warm_up:
+                return
 
     def close(self) -> None:
         """Shut the kernel down at once; closing it again does nothing."""
@@ -223,6 +239,8 @@ def execute_notebook(
     tracker = CellTracker()
     seconds = max(1, math.ceil(timeout))  # nbclient takes whole seconds only
     started = time.perf_counter()
+    if kernel is not None:
+        kernel.wait_until_warm()
     try:
         papermill.execute_notebook(
             str(source),

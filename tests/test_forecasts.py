@@ -1,3 +1,4 @@
+import functools
 import re
 
 import numpy as np
@@ -24,9 +25,16 @@ from tests.forecast_data import tidy_frame
 from tests.workbooks import SHIPPED
 
 
+# mutmut forks one process per mutant from the process that ran the tests once: the shipped
+# workbook, loaded once here, is loaded for every mutant (the loader is not under test here).
+@functools.cache
+def _shipped_tidy():
+    return tidy(load_workbook(SHIPPED))
+
+
 @pytest.fixture(scope="module")
 def shipped():
-    return tidy(load_workbook(SHIPPED))
+    return _shipped_tidy()
 
 
 @pytest.fixture(scope="module")

@@ -897,5 +897,58 @@ def test_a_figure_too_large_in_kronor_is_not_called_a_unit_mix_up():
         },
     )
     (finding,) = [f for f in reconcile(workbook) if f.check == "enhet"]
-    assert "bladet anger redan kronor, så beloppet är fel i sig" in finding.message
+    # KLK Ledning is the second data row (Excel row 5); Budget 2022 is column D.
+    assert finding.message == (
+        "blad 'Driftredovisning', cell D5 (rad 'KLK Ledning', kolumn 'Budget 2022'): "
+        "\u221260\u00a0000,0 mnkr är orimligt stort för en nämnd (över 50\u00a0000,0 mnkr): "
+        "bladet anger redan kronor, så beloppet är fel i sig. Kontrollera cellen."
+    )
     assert "ser ut att vara i kronor fast bladet anger kronor" not in finding.message
+
+
+def _in_units(rr_unit, ram, dr_unit, units):
+    """_by_the_ram with the units the two sheets state."""
+    rr = replace(_rr([(0, "arsbudget", ram)]), unit=rr_unit)
+    dr = _dr([(0, "arsbudget", units), (1, "arsbudget", 0.0), (2, "arsbudget", units)])
+    return _units(reconcile(_workbook(rr=rr, dr=replace(dr, unit=dr_unit))))
+
+
+def test_units_in_kronor_point_to_a_resultatrakning_in_too_small_a_unit():
+    # The resultaträkning says tkr but prints mnkr: its driftram 20 reads as 0,02 mnkr, while
+    # the units' table in kronor reads right as −20 mnkr, 1 000 times the ram. Kronor is the
+    # smallest unit, so the resultaträkning's stated unit is the one that is wrong.
+    (unit,) = _in_units("tkr", 0.02, "kr", -20.0)
+    assert (unit.table, unit.row, unit.cell, unit.printed, unit.computed) == (
+        "resultatrakning",
+        "Summa Nämnden",
+        "C6",
+        -20.0,
+        -0.02,
+    )
+    assert unit.message == (
+        "Resultaträkning: enheternas årsbudget −20,0 (blad 'DR', cell C6) och driftramen 0,0 i "
+        "resultaträkningens rad 'Kommunbidrag' (blad 'RR') skiljer sig med en faktor "
+        "1\u00a0000,0: resultaträkningen ser ut att vara i mnkr fast bladet anger tkr (en faktor "
+        "1 000). Rätta enhetsraden ('Belopp i mnkr') ovanför rubrikraden."
+    )
+
+
+@pytest.mark.parametrize(
+    ("rr_unit", "ram", "dr_unit", "units", "expected"),
+    [
+        # Both in kronor, the units 1 000 times the ram: the resultaträkning is in tkr.
+        ("kr", 0.02, "kr", -20.0, "i tkr fast bladet anger kronor (en faktor 1 000)"),
+        # Units in tkr 2 000 000 times a ram in kronor: nothing is 1 000 000 times below tkr,
+        # so the resultaträkning is in mnkr.
+        ("kr", 0.015625, "tkr", -31_250.0, "i mnkr fast bladet anger kronor (en faktor 1 000 000)"),
+    ],
+)
+def test_a_resultatrakning_in_a_larger_unit_than_stated(rr_unit, ram, dr_unit, units, expected):
+    (unit,) = _in_units(rr_unit, ram, dr_unit, units)
+    assert unit.table == "resultatrakning"
+    assert f"resultaträkningen ser ut att vara {expected}" in unit.message
+
+
+def test_no_unit_explains_units_in_kronor_1000_times_a_ram_in_mnkr():
+    # Kronor has nothing smaller and mnkr nothing larger: the driftram check names the gap.
+    assert _in_units("mnkr", 20.0, "kr", -20_000.0) == []

@@ -511,11 +511,16 @@ def test_the_direction_of_a_line_follows_its_budget_or_else_its_forecast():
     # Without an årsbudget the årsprognos tells revenue from costs.
     assert direction(row(arsprognos=8.0, gap=-2.0)) == "lägre"
     assert direction(row(arsprognos=-8.0, gap=-2.0)) == "högre"
+    # The årsbudget decides when both are there, however small: 0,5 is revenue.
+    assert direction(row(arsbudget=2.0, arsprognos=-1.0, gap=-3.0)) == "lägre"
+    assert direction(row(arsbudget=0.5, arsprognos=0.4, gap=-1.1)) == "lägre"
+    assert direction(row(arsbudget=-0.5, arsprognos=0.4, gap=1.1)) == "lägre"
     # A budget of zero is no revenue: 2,0 under it is a higher cost.
     assert direction(row(arsbudget=0.0, arsprognos=-2.0, gap=-2.0)) == "högre"
     # A result and a unit are better or worse, whatever their sign.
     assert direction(row(kind="result", arsbudget=-5.0, gap=-1.0)) == "sämre"
     assert direction(row(kind="result", arsbudget=-5.0, gap=1.0)) == "bättre"
+    assert direction(row(kind="result", arsbudget=-5.0, gap=0.5)) == "bättre"  # threshold 0,3
     assert direction(row(table="driftredovisning", arsbudget=-5.0, gap=-1.0)) == "sämre"
     assert direction(row(table="driftredovisning", arsbudget=-5.0, gap=1.0)) == "bättre"
 
@@ -601,13 +606,19 @@ SHARES = history(
         ("c", 2021, 12, 10.0),
         ("d", 2021, 3, 0.0),  # nothing reached by March: a share of zero is none either
         ("d", 2021, 12, 10.0),
+        ("e", 2020, 3, 1.0),  # two years back only: 0,25
+        ("e", 2020, 12, 4.0),
     ]
 )
 
 
 def test_profile_shares_take_the_first_figure_of_prior_years_only():
     one = profile_shares(SHARES, 2022, 3)
-    assert one.name == "profile_share"
+    assert (one.name, one.dtype) == ("profile_share", "float64")
+    assert pd.isna(one.get("e"))  # one year back by default
+    assert profile_shares(SHARES, 2022, 3, years=2)["e"] == pytest.approx(0.25)
+    none = profile_shares(SHARES, 2022, 8)  # no August in any year
+    assert none.empty and (none.name, none.dtype) == ("profile_share", "float64")
     assert one["a"] == pytest.approx(0.25)  # 30 / 120
     assert pd.isna(one.get("b")) and pd.isna(one.get("c")) and pd.isna(one.get("d"))
     assert profile_shares(SHARES, 2022, 3, years=2)["a"] == pytest.approx(0.25)  # no 2020
@@ -650,6 +661,8 @@ def test_a_units_utfall_comes_from_the_history_of_this_year_and_month():
     )
     got = with_history_utfall(frame, past)["utfall"].tolist()
     assert got[:2] == [5.0, -2.0] and pd.isna(got[2])
+    # A board of one unit.
+    assert with_history_utfall(frame.iloc[1:2], past)["utfall"].tolist() == [-2.0]
 
 
 def test_the_method_note_after_september_with_a_profile():
@@ -733,3 +746,64 @@ def test_the_xlsx_sheet_is_named_and_frozen_at_the_figures(tmp_path):
     ]
     # The unit has no utfall: an empty cell, not "nan".
     assert ws["C4"].value is None and ws["D4"].value == -10.0
+
+
+def test_sentences_count_one_more_worse_unit_and_name_a_small_better_one():
+    units = [
+        {
+            "table": "driftredovisning",
+            "order": i,
+            "label": f"Enhet {i}",
+            "key": f"enhet {i}",
+            "kind": "line",
+            "arsbudget": -10.0,
+            "arsprognos": -12.0,
+            "budget_rest": -10.0,
+            "gap": -1.0 - i / 10,
+            "flag": "under",
+            "nearest_method": "budget_rest",
+        }
+        for i in range(1, 7)
+    ]
+    # With a threshold of 0,3 a unit 0,5 above its projections is flagged: better.
+    units.append({**units[0], "label": "Enhet B", "gap": 0.5, "flag": "över"})
+    (text,) = flag_sentences(pd.DataFrame(units))
+    assert text == (
+        "Bland enheterna är prognosen sämre än beräkningarna för Enhet 6 (1,6 miljoner kronor), "
+        "Enhet 5 (1,5 miljoner kronor), Enhet 4 (1,4 miljoner kronor), Enhet 3 (1,3 miljoner "
+        "kronor), Enhet 2 (1,2 miljoner kronor) och en enhet till, och bättre än beräkningarna "
+        "för Enhet B (0,5 miljoner kronor)."
+    )
+
+
+def test_a_missing_annual_budget_or_forecast_comes_from_the_other_and_its_deviation():
+    # No årsbudget in either table: årsprognos − avvikelse årsprognos. No utfall: no run-rate.
+    data = tidy_frame(
+        "2022-03",
+        {
+            "Intäkter": {"budgetavvikelse": 1.0, "arsprognos": 50.0, "avvikelse_arsprognos": 2.0},
+            "Kostnader": {
+                "budgetavvikelse": -1.0,
+                "arsprognos": -45.0,
+                "avvikelse_arsprognos": -3.0,
+            },
+        },
+        {"Enhet": {"budgetavvikelse": 0.5, "arsprognos": -20.0, "avvikelse_arsprognos": 1.0}},
+    )
+    got = projections(data).set_index("label")
+    assert got["arsbudget"].tolist() == [48.0, -42.0, -21.0]
+    assert got["budget_rest"].tolist() == [49.0, -43.0, -20.5]  # årsbudget + budgetavvikelse
+    assert got["run_rate"].isna().all()
+    # No årsprognos in either table: årsbudget + avvikelse årsprognos.
+    data = tidy_frame(
+        "2022-03",
+        {
+            "Intäkter": {"utfall": 12.0, "arsbudget": 48.0, "avvikelse_arsprognos": 2.0},
+            "Kostnader": {"utfall": -10.0, "arsbudget": -42.0, "avvikelse_arsprognos": -3.0},
+        },
+        {"Enhet": {"arsbudget": -21.0, "avvikelse_arsprognos": 1.0}},
+    )
+    got = projections(data).set_index("label")
+    assert got["arsprognos"].tolist() == [50.0, -45.0, -20.0]
+    assert got.loc["Intäkter", "run_rate"] == pytest.approx(48.0)  # 12 × 12 / 3
+    assert got["budget_rest"].isna().all()  # no budgetavvikelse

@@ -205,6 +205,8 @@ def test_method_functions_on_hand_figures():
     )
     assert remaining_as_budgeted(frame).iloc[0] == pytest.approx(-116.0)
     assert run_rate(frame).iloc[0] == pytest.approx(-120.0)  # −50 × 12 / 5
+    # Each named after its method, the column it becomes.
+    assert (remaining_as_budgeted(frame).name, run_rate(frame).name) == ("budget_rest", "run_rate")
 
 
 def test_profile_shares_over_several_years():
@@ -284,9 +286,14 @@ def test_forecast_above_the_range_is_flagged_with_the_highest_method():
     assert sentence == "Prognosen räknar med 2,0 miljoner kronor lägre kostnader än beräkningarna."
 
 
-def test_run_rate_warning_without_profile_column():
-    frame = pd.DataFrame({"month": [3], "arsbudget": [-1.0], "kind": ["line"]})
-    assert run_rate_warning(frame).tolist() == ["late_costs"]
+def test_run_rate_warning_without_profile_or_utfall_columns():
+    # Rows of a larger frame (index 3 and 4): the warnings keep their rows.
+    frame = pd.DataFrame(
+        {"month": [3, 11], "arsbudget": [-1.0, -1.0], "kind": ["line", "line"]}, index=[3, 4]
+    )
+    got = run_rate_warning(frame)
+    assert got.to_dict() == {3: "late_costs", 4: ""}
+    assert got.name == "run_rate_warning"
 
 
 def test_last_year_profile_without_history():
@@ -634,6 +641,9 @@ def test_last_years_profile_divides_the_utfall_by_the_share():
     assert got["last_year_profile"].iloc[0] == pytest.approx(132.0)  # 33 / 0,25
     assert got["profile_share"].iloc[0] == pytest.approx(0.25)
     assert got["last_year_profile"].iloc[1:].isna().all()  # a change of sign; no history
+    assert last_year_profile(frame.assign(key="e"), SHARES)["last_year_profile"].isna().all()
+    two = last_year_profile(frame.assign(key="e"), SHARES, years=2)
+    assert two["last_year_profile"].iloc[0] == pytest.approx(132.0)  # 33 / 0,25 (2020)
     three = last_year_profile(frame, SHARES, years=3)
     assert three["last_year_profile"].iloc[0] == pytest.approx(188.5714, abs=1e-4)  # 33 / 0,175
     assert last_year_profile(frame, SHARES.iloc[0:0])["last_year_profile"].isna().all()
@@ -807,3 +817,34 @@ def test_a_missing_annual_budget_or_forecast_comes_from_the_other_and_its_deviat
     assert got["arsprognos"].tolist() == [50.0, -45.0, -20.0]
     assert got.loc["Intäkter", "run_rate"] == pytest.approx(48.0)  # 12 × 12 / 3
     assert got["budget_rest"].isna().all()  # no budgetavvikelse
+
+
+def test_period_figures_in_the_printed_order_whatever_the_order_of_the_tidy_rows():
+    from klk_analysis.forecasts import period_figures
+
+    data = tidy_frame(
+        "2022-03",
+        {"Intäkter": {"utfall": 3.0}, "Kostnader": {"utfall": -2.0}},
+        {"Enhet A": {"budgetavvikelse": 0.5}, "Enhet B": {"budgetavvikelse": -0.5}},
+    )
+    got = period_figures(data.iloc[::-1], 2022)
+    assert got.index.tolist() == [0, 1, 2, 3]
+    assert list(got.columns) == [
+        "table",
+        "order",
+        "label",
+        "key",
+        "kind",
+        "budgetavvikelse",
+        "utfall",
+    ]
+    assert got["label"].tolist() == ["Intäkter", "Kostnader", "Enhet A", "Enhet B"]
+
+
+def test_a_board_of_one_line():
+    data = tidy_frame("2022-03", {"Intäkter": {"utfall": 3.0, "arsbudget": 10.0}}, {})
+    past = history([("intäkter", 2021, 3, 2.0), ("intäkter", 2021, 12, 8.0)])
+    (got,) = projections(data, history=past).to_dict("records")
+    assert (got["year"], got["month"]) == (2022, 3)
+    assert got["run_rate"] == pytest.approx(12.0)  # 3 × 12 / 3
+    assert got["last_year_profile"] == pytest.approx(12.0)  # 3 / (2/8)

@@ -38,8 +38,23 @@ screening.screen_workbook_file = _counted("screen", screening.screen_workbook_fi
 """
 
 
-# Fixtures that run a whole period or execute notebooks: a test using one is end to end.
-SLOW_FIXTURES = {"period_run", "hostile_run", "executed"}
+# A test is end to end (marked slow, left out by `make test-fast`) when it runs a period,
+# executes notebooks, writes a report's outputs, draws its charts or builds its mail or Word
+# document: the fixtures below do. Tests that start a process or sweep a whole corpus of
+# workbooks carry @pytest.mark.slow themselves.
+SLOW_FIXTURES = {
+    "period_run",
+    "hostile_run",
+    "executed",
+    "finished_folder",
+    "shipped_charts",
+    "large_board",
+    "shipped_tables",
+    "shipped_files",
+    "forecast_runs",
+    "eml",
+    "document",
+}
 
 
 def pytest_collection_modifyitems(items):

@@ -269,6 +269,7 @@ class _Figure(HTMLParser):
             self.caption += data
 
 
+@pytest.mark.slow
 def test_figure_html_embeds_the_png_with_text_alternative_and_caption(tmp_path):
     rows = [list(r) for r in DR_ROWS]
     rows[1][0] = 'Enhet "A" <script>alert(1)</script>'
@@ -317,6 +318,7 @@ def test_alt_text_amounts_read_as_the_bar_labels(shipped):
     assert "Kommunersättning 0,0;" in chart.alt
 
 
+@pytest.mark.slow
 def test_each_chart_is_laid_out_once_and_the_report_embeds_the_written_png(
     shipped, tmp_path, monkeypatch
 ):
@@ -436,11 +438,13 @@ def _collisions(figure: Figure) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 def test_no_label_of_a_large_boards_charts_collides_or_is_clipped(large_board):
     for chart in economy_charts(large_board):
         assert _collisions(chart.figure) == [], chart.name
 
 
+@pytest.mark.slow
 def test_no_label_of_the_shipped_charts_collides_or_is_clipped(shipped_charts, kfn):
     for chart in [*shipped_charts, *economy_charts(kfn)]:
         assert _collisions(chart.figure) == [], chart.name

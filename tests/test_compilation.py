@@ -91,6 +91,7 @@ def test_rounding_gap_in_the_total_is_info_and_beyond_tolerance_an_error():
     assert compilation.reconcile(table, read, 0.05)["severity"].tolist() == ["error"]
 
 
+@pytest.mark.slow
 def test_html_keeps_the_email_rules_and_links_each_board():
     table = compilation.compilation_table(
         _boards().assign(link=["tn/rapport.html", "bun/rapport.html", ""])
@@ -141,6 +142,7 @@ def _register(rows):
     return pd.concat([empty_register(), pd.DataFrame(entries)], ignore_index=True)[COLUMNS]
 
 
+@pytest.mark.slow
 def test_prognossakerhet_per_board_at_december_with_the_bias_across_boards():
     rr = "resultatrakning"
     register = _register(

@@ -68,6 +68,7 @@ SHIPPED_LINE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ENCODINGS)
 def test_check_of_the_shipped_workbook_prints_in_any_encoding(encoding):
     code, out, err = _klk(encoding, "check", str(SHIPPED))
@@ -86,6 +87,7 @@ BAD_LINE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ENCODINGS)
 def test_check_of_a_bad_workbook_prints_in_any_encoding(encoding, tmp_path):
     rows = [list(r) for r in DR_ROWS]
@@ -110,6 +112,7 @@ HELP_LINE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ENCODINGS)
 def test_help_prints_in_any_encoding(encoding):
     code, out, err = _klk(encoding, "--help")
@@ -119,6 +122,7 @@ def test_help_prints_in_any_encoding(encoding):
     assert HELP_LINE[encoding] in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ["cp850", "ascii"])
 def test_json_stays_exact_on_a_console_without_the_characters(encoding):
     code, out, err = _klk(encoding, "check", "--json", str(SHIPPED))

@@ -143,6 +143,7 @@ def _compare_table(case: Case, name: str, table, expected: dict) -> list[str]:
     return bad
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=_ids)
 def test_reads_every_figure(case, tmp_path):
     """Every printed figure of both tables, in mnkr, with the period, board, unit and structure."""
@@ -202,6 +203,7 @@ def _output(capsys) -> str:
     return (out.out + out.err).replace("\u00a0", " ").replace("\u202f", " ")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CONSISTENT, ids=_ids)
 def test_check_accepts(case, tmp_path, capsys):
     """`klk check` accepts every consistent workbook of the corpus (exit 0)."""
@@ -229,6 +231,7 @@ def test_readme_lists_every_case():
     assert [c.name for c in CASES if f"`{c.name}`" not in readme] == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CONSISTENT, ids=_ids)
 def test_what_check_accepts_the_report_makes(case, tmp_path, monkeypatch):
     """One contract for check and run: every cell of the report notebook runs on the workbook."""
@@ -266,6 +269,7 @@ def _report_text(case_name: str, folder: Path) -> tuple[str, ...]:
     )
 
 
+@pytest.mark.slow
 def test_kronor_and_tkr_give_the_same_report_as_mnkr(tmp_path):
     mnkr, tkr, kr = (_report_text(name, tmp_path) for name in SAME_FIGURES)
     assert tkr == mnkr
@@ -283,6 +287,7 @@ END_TO_END = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", END_TO_END)
 def test_klk_run_makes_the_report(name, tmp_path):
     case = next(c for c in CASES if c.name == name)

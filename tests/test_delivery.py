@@ -6,6 +6,7 @@ from klk_analysis import delivery
 from klk_analysis.errors import UnusableInputError
 
 
+@pytest.mark.slow
 def test_the_notebook_path_records_the_content_the_mail_and_word_need(finished_folder):
     content = delivery.read_content(finished_folder)
     record = content.record

@@ -1,11 +1,11 @@
 import sys
 import time
 
-import nbformat
 import pytest
 
 from klk_analysis import execution
 from klk_analysis.errors import InconsistentDataError, RunFailedError
+from tests.lazy import nbformat
 
 
 def test_parameter_names_read_from_the_parameters_cell(tmp_path):
@@ -102,6 +102,7 @@ def test_jupyterlab_runs_as_a_child_where_exec_does_not_replace_the_process():
     assert execution.open_lab(command, replace=False) == 7
 
 
+@pytest.mark.slow
 def test_notebooks_run_over_tcp_where_there_are_no_local_sockets(tmp_path, monkeypatch):
     monkeypatch.setattr(execution, "IPC_TRANSPORT", False)
     assert execution._kernel_config() == {}
@@ -141,3 +142,41 @@ def test_the_lab_command_keeps_a_onedrive_path_one_argument(monkeypatch):
     assert subprocess.list2cmdline(command[2:]) == (
         f'jupyterlab "--ServerApp.root_dir={ONEDRIVE}\\notebooks"'
     )
+
+
+@pytest.mark.slow
+def test_a_kernel_started_ahead_runs_the_notebook_as_a_new_one_would_and_is_shut_down(tmp_path):
+    execution.ensure_kernel()
+    kernel = execution.StartedKernel()
+    process = kernel.manager.provisioner.process
+    source = _notebook(
+        tmp_path / "tidig.ipynb",
+        "import os, sys\nprint(os.getcwd())",
+        "print(sorted(m for m in ('pandas', 'klk_analysis.report') if m in sys.modules))",
+    )
+    execution.execute_notebook(source, tmp_path / "ut.ipynb", {"period": "2022-08"}, 60, kernel)
+    cells = [c for c in nbformat.read(tmp_path / "ut.ipynb", as_version=4).cells]
+    code = [c for c in cells if c.cell_type == "code"]
+    # The silent warm-up left no count: [1] parameters, [2] injected, [3] and [4] the cells.
+    assert [c.execution_count for c in code] == [1, 2, 3, 4]
+    assert code[2].outputs[0]["text"].strip() == str(execution.paths.NOTEBOOKS)
+    # What the warm-up imported is there when the notebook starts.
+    assert code[3].outputs[0]["text"].strip() == "['klk_analysis.report', 'pandas']"
+    assert process.poll() is not None  # shut down with the notebook
+    kernel.close()  # a second close does nothing
+
+
+@pytest.mark.slow
+def test_a_run_that_fails_its_check_starts_no_kernel(tmp_path, monkeypatch):
+    started = []
+    monkeypatch.setattr(execution.StartedKernel, "__init__", lambda self: started.append(1))
+    from klk_analysis import runner
+    from tests.workbooks import DR_ROWS, source_workbook
+
+    rows = [list(r) for r in DR_ROWS]
+    rows[1][1] += 5.0  # a unit's outcome that the total does not add up to
+    bad = source_workbook(tmp_path / "fel.xlsx", dr_rows=rows)
+    result = runner.run_period(
+        "2022-03", workbook=bad, out_dir=tmp_path / "ut", raw=tmp_path / "raw", processed=tmp_path
+    )
+    assert result.exit_code == 1 and started == []

@@ -18,6 +18,7 @@ from tests.badbooks import (
 from tests.workbooks import RR_ROWS
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_corpus_case_gets_its_exit_code_and_message(case, tmp_path, capsys):
     path = case.build(tmp_path)
@@ -68,7 +69,7 @@ from hypothesis import strategies as st  # noqa: E402
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: E402
 
 from klk_analysis.errors import KlkError  # noqa: E402
-from klk_analysis.periods import MONTH_NAMES_SV  # noqa: E402
+from klk_analysis.formatting import MONTH_NAMES_SV  # noqa: E402
 from klk_analysis.validation import reconcile  # noqa: E402
 from tests.workbooks import DR_HEADER, DR_ROWS, RR_HEADER, make_workbook, sheet  # noqa: E402
 

@@ -2,11 +2,11 @@ import re
 import shutil
 from html.parser import HTMLParser
 
-import nbformat
 import pytest
 
 from klk_analysis.errors import RunFailedError
 from klk_analysis.htmlexport import TEMPLATES, check_html, export_html
+from tests.lazy import nbformat
 
 PAGE = (
     '<!DOCTYPE html><html lang="sv"><head><title>T</title><style>{css}</style></head>'
@@ -163,6 +163,7 @@ def _executed_notebook(path):
     return path
 
 
+@pytest.mark.slow
 def test_export_hides_code_notes_warnings_and_scripts(tmp_path):
     target = export_html(_executed_notebook(tmp_path / "n.ipynb"), tmp_path / "r.html", "Titel")
     text = target.read_text(encoding="utf-8")
@@ -172,6 +173,7 @@ def test_export_hides_code_notes_warnings_and_scripts(tmp_path):
     assert "<title>Titel</title>" in text
 
 
+@pytest.mark.slow
 def test_export_refuses_a_report_that_would_load_something_from_the_web(tmp_path):
     path = _executed_notebook(tmp_path / "n.ipynb")
     book = nbformat.read(path, as_version=4)

@@ -3,7 +3,7 @@ import zipfile
 import pytest
 
 from klk_analysis.errors import UnusableInputError
-from klk_analysis.loading import board_genitive, load_workbook, normalise_label, tidy
+from klk_analysis.loading import load_workbook, normalise_label, tidy
 from klk_analysis.periods import Period
 from klk_analysis.validation import reconcile
 from tests.badbooks import entities_past_prologue
@@ -160,36 +160,9 @@ def test_board_given_overrides_the_sum_row():
     assert load_workbook(SHIPPED, board="KS").board == "KS"
 
 
-def test_labels_and_genitive():
+def test_labels():
     assert normalise_label("- Lokalkostnader") == "lokalkostnader"
     assert normalise_label("  Summa   INTÄKTER ") == "summa intäkter"
-    assert board_genitive("Kommunstyrelsen") == "Kommunstyrelsens"
-    assert board_genitive("Kultur- och fritidsnämnden") == "Kultur- och fritidsnämndens"
-    assert board_genitive("Eskilstuna Logistik och Etablering AB") == (
-        "Eskilstuna Logistik och Etablering AB:s"
-    )
-
-
-@pytest.mark.parametrize(
-    ("board", "genitive"),
-    [
-        ("Tekniska nämnden", "Tekniska nämndens"),
-        ("KS", "KS:s"),
-        ("SAS", "SAS:s"),  # an abbreviation takes :s even when it ends in s
-        ("Servicenämnden (SEF)", "Servicenämnden (SEF):s"),
-        ("Nämnden för IT", "Nämnden för IT:s"),
-        ("Valnämnd 2", "Valnämnd 2:s"),
-        ("Vård- och omsorgsnämnden", "Vård- och omsorgsnämndens"),
-        ("Kultur och fritid Mälardalens", "Kultur och fritid Mälardalens"),
-        ("Box", "Box"),
-        ("Kommunstyrelsen Vaxholm-Ramz", "Kommunstyrelsen Vaxholm-Ramz"),
-        ("KOMMUNSTYRELSEN", "KOMMUNSTYRELSENS"),  # a name typed in capitals, no abbreviation
-        ("Tekniska nämnden ", "Tekniska nämndens"),
-        ("", ""),
-    ],
-)
-def test_genitive_by_swedish_rules(board, genitive):
-    assert board_genitive(board) == genitive
 
 
 def test_tidy_is_long_with_measure_year_month():

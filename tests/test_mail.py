@@ -264,6 +264,7 @@ def scheduled_args(tmp_path, cfg):
     ]
 
 
+@pytest.mark.slow
 def test_scheduled_never_sends_after_a_failed_run(smtp, tmp_path, monkeypatch):
     box, port = smtp
     monkeypatch.setenv(PASSWORD_ENV, "hemligt")
@@ -279,6 +280,7 @@ def test_scheduled_never_sends_after_a_failed_run(smtp, tmp_path, monkeypatch):
     ]
 
 
+@pytest.mark.slow
 def test_scheduled_sends_after_a_successful_run(smtp, tmp_path, monkeypatch, capsys):
     from tests.workbooks import SHIPPED
 

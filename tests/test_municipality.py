@@ -35,6 +35,7 @@ def _report_figures(folder):
     }
 
 
+@pytest.mark.slow
 def test_eight_boards_six_reports_a_compilation_and_a_rerun_without_stale_folders(tmp_path, capsys):
     raw, out = tmp_path / "raw", tmp_path / "out"
     books = demo.write_demo(raw, "2022-08", demo.BOARDS[:7])
@@ -116,6 +117,7 @@ def test_eight_boards_six_reports_a_compilation_and_a_rerun_without_stale_folder
     ]
 
 
+@pytest.mark.slow
 def test_board_option_and_two_workbooks_of_one_board_through_klk_run(tmp_path, capsys):
     raw, out = tmp_path / "raw", tmp_path / "out"
     _ks, tekniska = demo.write_demo(raw, "2022-08", (demo.BOARDS[0], demo.BOARDS[5]))

@@ -3,18 +3,15 @@ import re
 import pytest
 
 from klk_analysis.errors import UnusableInputError
+from klk_analysis.formatting import percent, period_span, series, signed
 from klk_analysis.loading import load_workbook
 from klk_analysis.narrative import (
     comments,
     economy_context,
-    percent,
-    period_span,
     render,
     report_name,
     report_title,
     sentence_label,
-    series,
-    signed,
     summary,
 )
 from klk_analysis.periods import Period
@@ -211,22 +208,6 @@ def test_templates_render_strictly():
 def test_no_figure_or_name_of_the_source_document_in_code_or_templates():
     text = package_text("narrative.py", "templates/text/*")
     assert [w for w in source_document_words() if w in text] == []
-
-
-def test_counts_up_to_twelve_in_words():
-    from klk_analysis.narrative import count_phrase, number_word
-
-    assert [number_word(n) for n in (1, 2, 6, 12, 13)] == ["en", "två", "sex", "tolv", "13"]
-    assert number_word(1, neuter=True) == "ett"
-    assert count_phrase(0, "fel", "fel", neuter=True) == "inga fel"
-    assert count_phrase(1, "period", "perioder") == "en period"
-    assert count_phrase(3, "varning", "varningar") == "tre varningar"
-
-
-def test_workbook_texts_get_typographic_quotes():
-    from klk_analysis.narrative import quoted
-
-    assert quoted("Summa INTÄKTER") == "\u201dSumma INTÄKTER\u201d"
 
 
 def test_a_large_board_names_five_units_and_counts_the_rest(tmp_path):

@@ -4,11 +4,11 @@ import ast
 import json
 from concurrent.futures import ThreadPoolExecutor
 
-import nbformat
 import pytest
 
 from klk_analysis import execution, paths, report
 from klk_analysis.errors import InconsistentDataError
+from tests.lazy import nbformat
 from tests.workbooks import DR_ROWS, SHIPPED, source_workbook
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("*.ipynb"))

@@ -6,9 +6,12 @@ import threading
 import time
 from pathlib import PureWindowsPath
 
+import pytest
+
 from klk_analysis.outputlock import holder_path, holder_text, lock_path, output_lock
 
 
+@pytest.mark.slow
 def test_second_run_waits_for_the_lock_and_says_who_holds_it(tmp_path):
     out = tmp_path / "2022-03"
     held = threading.Event()
@@ -40,6 +43,7 @@ with output_lock(Path(sys.argv[1])):
 """
 
 
+@pytest.mark.slow
 def test_a_second_process_waits_and_is_told_which_process_holds_the_folder(tmp_path):
     out = tmp_path / "2022-03"
     holder = subprocess.Popen(

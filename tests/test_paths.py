@@ -35,6 +35,7 @@ def test_the_real_root_is_the_checkout_whatever_the_working_folder(tmp_path, mon
     assert paths.resolve("notebooks") == paths.NOTEBOOKS
 
 
+@pytest.mark.slow
 def test_every_notebook_path_parameter_lands_under_the_root(elsewhere):
     root, cwd = elsewhere
     # workbook (01, 02, 03), processed_dir (01 writes, 02 reads and records), output_dir (02).

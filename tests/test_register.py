@@ -35,9 +35,10 @@ def run(path, period, *figures):
     return update_register(path, projections(simple_run(period, *figures)), BOARD)
 
 
-@pytest.fixture
-def register(tmp_path):
-    path = tmp_path / "prognosregister.parquet"
+@pytest.fixture(scope="module")
+def register(tmp_path_factory):
+    """Six runs over two years written to one register (once: the tests only read it)."""
+    path = tmp_path_factory.mktemp("register") / "prognosregister.parquet"
     for figures in RUNS:
         run(path, *figures)
     return read_register(path)
@@ -171,6 +172,7 @@ def test_chart_and_alt_text_without_outcomes():
     assert "saknar värden" in accuracy_alt_text(empty)
 
 
+@pytest.mark.slow
 def test_forecast_run_records_exports_and_scores_at_year_end(tmp_path):
     from klk_analysis.register import forecast_run
 
@@ -194,6 +196,7 @@ def test_forecast_run_records_exports_and_scores_at_year_end(tmp_path):
     assert len(december.register) == 9
 
 
+@pytest.mark.slow
 def test_next_year_uses_the_register_as_history(tmp_path):
     from klk_analysis.register import forecast_run
 
@@ -205,6 +208,7 @@ def test_next_year_uses_the_register_as_history(tmp_path):
     assert result["last_year_profile"] == pytest.approx(10.0)  # 2,0 / (4,0 / 20,0)
 
 
+@pytest.mark.slow
 def test_year_end_workbook_scores_the_shipped_march_forecast(tmp_path):
     from klk_analysis.loading import load_workbook, tidy
     from klk_analysis.register import forecast_run

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
-import nbformat
 import pytest
 
 from klk_analysis import paths, runner
@@ -15,6 +14,7 @@ from klk_analysis.cli import main
 from klk_analysis.errors import InconsistentDataError, UnusableInputError
 from klk_analysis.validation import raise_for_errors
 from tests.conftest import opens_during
+from tests.lazy import nbformat
 from tests.workbooks import DR_HEADER, DR_ROWS, RR_HEADER, SHIPPED, source_workbook
 
 
@@ -404,6 +404,7 @@ def _shipped_as(period_folder: Path, month: str, month_sv: str) -> Path:
     return target
 
 
+@pytest.mark.slow
 def test_a_batch_runs_with_spawn_as_on_windows(tmp_path, monkeypatch, capsys):
     import multiprocessing
 
@@ -458,6 +459,7 @@ def test_a_path_too_long_for_windows_is_said_so():
     assert "260" not in runner.write_problem(error, long.parents[2], windows=False)
 
 
+@pytest.mark.slow
 def test_a_boards_failed_notebook_is_kept_in_outputs_failed_not_in_the_period(tmp_path):
     failing = _failing_notebook(tmp_path / "trasig.ipynb")
     out = tmp_path / "outputs" / "2022-03" / "kommunstyrelsen"

@@ -23,6 +23,7 @@ def books(tmp_path_factory):
     return folder, json.loads((folder / "expected.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_every_tryout_workbook_is_read_as_built(books):
     folder, expected = books
     assert len(expected) >= 33
@@ -30,6 +31,7 @@ def test_every_tryout_workbook_is_read_as_built(books):
     assert {n: w for n, w in wrong.items() if w != "OK"} == {}
 
 
+@pytest.mark.slow
 def test_klk_check_gives_each_its_exit_code(books, capsys):
     folder, expected = books
     codes = {name: main(["check", str(folder / name)]) for name in sorted(expected)}

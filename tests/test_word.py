@@ -165,6 +165,7 @@ def test_the_run_makes_the_word_document_inside_its_swap(period_run):
     shutil.which("soffice") is None,
     reason="LibreOffice (soffice) saknas: apt-get install libreoffice-writer-nogui",
 )
+@pytest.mark.slow
 def test_libreoffice_converts_it_to_pdf(finished_folder, tmp_path):
     shutil.copytree(finished_folder, tmp_path / "ut")
     path = word.write_docx(tmp_path / "ut", config={})
@@ -188,6 +189,7 @@ def test_libreoffice_converts_it_to_pdf(finished_folder, tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow
 def test_word_and_html_show_the_same_cells_group_headings_too(tmp_path):
     from klk_analysis import report
     from tests.test_display import table_texts

@@ -17,9 +17,9 @@ from matplotlib.ticker import Formatter, MaxNLocator
 
 from klk_analysis.deviations import ranked
 from klk_analysis.errors import UnusableInputError
-from klk_analysis.formatting import number, rounded
+from klk_analysis.formatting import amount_label, number, period_span, quoted, rounded, series
 from klk_analysis.loading import Workbook
-from klk_analysis.narrative import amount_label, period_span, plain_label, quoted, render, series
+from klk_analysis.narrative import plain_label, render
 from klk_analysis.processed import staged_dir
 
 FIGURE_FOLDER = "figurer"

@@ -10,13 +10,12 @@ import re
 import sys
 from pathlib import Path
 
-from klk_analysis import console, paths, readout, vocabulary
+from klk_analysis import console, paths, readout, vocabulary, wording
 from klk_analysis.errors import KlkError, UnusableInputError
 from klk_analysis.periods import Period
 from klk_analysis.source import read_source
 from klk_analysis.validation import DEFAULT_TOLERANCE, Finding, count_by_severity, reconcile
 
-LABELS_SV = {"error": "FEL", "warning": "VARNING", "info": "INFO"}
 COMMANDS_SV = "check, run, scheduled, demo, mail, word eller lab"
 # What a shell reports for a command that a closed pipe stopped (128 + SIGPIPE).
 EXIT_BROKEN_PIPE = 141
@@ -182,7 +181,7 @@ def _check(args) -> int:
                 "INFO: arbetsboken innehåller makron (VBA); de har inte körts, bara värdena lästs."
             )
         for finding in findings:
-            print(f"{LABELS_SV[finding.severity]}: {finding.message}")
+            print(f"{wording.SEVERITY[finding.severity]}: {finding.message}")
         rounding = sum(f.severity == "info" and f.computed is not None for f in findings)
         others = counts["info"] - rounding
         print(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from klk_analysis import narrative, tables
+from klk_analysis import formatting, narrative, tables
 from klk_analysis.charts import FIGURE_FOLDER, Chart
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.loading import Table, Workbook
@@ -134,6 +134,6 @@ def read_content(folder: Path) -> Content:
         ) from None
     if missing:
         raise UnusableInputError(
-            f"{path}: saknar {narrative.series(missing)}. Kör rapporten igen med klk run."
+            f"{path}: saknar {formatting.series(missing)}. Kör rapporten igen med klk run."
         )
     return Content(folder, record)

@@ -79,7 +79,7 @@ def _spread(total: int, count: int, weights=None) -> list[int]:
 
 def workbook_rows(board: Board, year: int, month: int) -> dict[str, list[list]]:
     """Return the two sheets' rows of an invented board; every sum adds up exactly."""
-    from klk_analysis.periods import MONTH_NAMES_SV
+    from klk_analysis.formatting import MONTH_NAMES_SV
 
     short = MONTH_NAMES_SV[month - 1][:3].capitalize()
     name = MONTH_NAMES_SV[month - 1]

@@ -8,13 +8,13 @@ frame as HTML, `word.add_table` as a Word table: the same cells in every format.
 
 import pandas as pd
 
+from klk_analysis import wording
 from klk_analysis.findings import Finding
-from klk_analysis.forecasts import FLAG_WORDS, FORECAST_LABEL, HEADERS, METHOD_IDS
+from klk_analysis.forecasts import FORECAST_LABEL, HEADERS, METHOD_IDS
 from klk_analysis.loading import Workbook
 from klk_analysis.register import accuracy_table
 from klk_analysis.tables import KIND, printed_frame
 
-TABLE_TITLES = {"resultatrakning": "Resultaträkning", "driftredovisning": "Driftredovisning"}
 # The forecast tables' titles and the header of their label column.
 FORECAST_TABLES = {
     "resultatrakning": ("Resultaträkning", "Konto"),
@@ -45,7 +45,7 @@ def forecast_frame(projections: pd.DataFrame, table: str) -> pd.DataFrame:
         {
             FORECAST_TABLES[table][1]: part["label"],
             **{HEADERS[c]: part[c].astype(float) for c in FORECAST_COLUMNS},
-            FLAG_HEADER: part["flag"].map(FLAG_WORDS),
+            FLAG_HEADER: part["flag"].map(wording.FLAG_WORDS),
             KIND: part["kind"],
         }
     ).reset_index(drop=True)
@@ -56,7 +56,7 @@ def rounding_frame(notes: list[Finding]) -> pd.DataFrame:
     return pd.DataFrame(
         [
             (
-                TABLE_TITLES.get(f.table, f.table),
+                wording.TABLE_NAMES.get(f.table, f.table),
                 f.row,
                 f.column,
                 float(f.printed),

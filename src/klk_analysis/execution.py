@@ -163,8 +163,56 @@ def quiet_logs() -> None:
             logger.addHandler(logging.NullHandler())
 
 
-def execute_notebook(source: Path, target: Path, parameters: dict, timeout: float) -> float:
-    """Execute one notebook with papermill in this process and return the seconds it took."""
+# What a report notebook imports first: a kernel started ahead imports it while the run still
+# imports papermill and nbconvert, so that the notebook's first cell finds it done.
+WARM_UP = "import matplotlib.pyplot, pandas\nfrom klk_analysis import report"
+
+
+class StartedKernel:
+    """A kernel started before its notebook, so that its start-up overlaps the run's own work.
+
+    Started with the options nbclient would give it (the notebooks/ folder as working folder,
+    history in memory), it imports WARM_UP silently (nothing in the notebook, no execution
+    count), and is shut down at once by `close`, whatever happened.
+    """
+
+    def __init__(self) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_client.utils import run_sync
+
+        self._run_sync = run_sync
+        self.manager = AsyncKernelManager(kernel_name=KERNEL_NAME, config=_kernel_config())
+        run_sync(self.manager.start_kernel)(
+            cwd=str(paths.NOTEBOOKS), extra_arguments=["--HistoryManager.hist_file=:memory:"]
+        )
+        # Sent now, run by the kernel as soon as it is up; the reply is never waited for.
+        self._client = self.manager.blocking_client()
+        self._client.start_channels()
+        self._client.execute(WARM_UP, silent=True, store_history=False)
+
+    def close(self) -> None:
+        """Shut the kernel down at once; closing it again does nothing."""
+        if self._client is None:
+            return
+        self._client.stop_channels()
+        self._client = None
+        if self._run_sync(self.manager.is_alive)():
+            self._run_sync(self.manager.shutdown_kernel)(now=True)  # cleans up after itself
+        else:
+            self._run_sync(self.manager.cleanup_resources)()
+
+
+def execute_notebook(
+    source: Path,
+    target: Path,
+    parameters: dict,
+    timeout: float,
+    kernel: StartedKernel | None = None,
+) -> float:
+    """Execute one notebook with papermill in this process and return the seconds it took.
+
+    With `kernel`, the notebook runs in that kernel, already started; it is shut down afterwards.
+    """
     import papermill
     from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
@@ -193,6 +241,7 @@ def execute_notebook(source: Path, target: Path, parameters: dict, timeout: floa
             # The kernel starts in notebooks/, as in JupyterLab, without changing our cwd.
             resources={"metadata": {"path": str(paths.NOTEBOOKS)}},
             config=_kernel_config(),
+            km=kernel.manager if kernel is not None else None,
             **tracker.hooks(),
         )
     except PapermillExecutionError as exc:
@@ -210,6 +259,9 @@ def execute_notebook(source: Path, target: Path, parameters: dict, timeout: floa
         raise RunFailedError(
             f"{name}: kärnan avslutades oväntat i {tracker.where()}, kanske av minnesbrist"
         ) from None
+    finally:
+        if kernel is not None:
+            kernel.close()
     return time.perf_counter() - started
 
 

@@ -5,14 +5,14 @@ import html
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from klk_analysis import wording
 from klk_analysis.errors import UnusableInputError
-from klk_analysis.formatting import number
+from klk_analysis.formatting import number, period_text
 from klk_analysis.loading import Table, normalise_label
-from klk_analysis.report import TABLE_TITLES, Html, ReportData, period_text
+from klk_analysis.report import Html, ReportData
 from klk_analysis.sheets import fold
 from klk_analysis.validation import sum_parts
 
-KIND_SV = {"line": "rad", "sum": "summa", "total": "summa", "result": "resultat"}
 SHARE = "Andel av summan, %"
 # How the chosen row stands out in a displayed table: a pale yellow and bold, not colour alone.
 HIGHLIGHT = {"background-color": "#fff3b0", "font-weight": "bold"}
@@ -21,8 +21,8 @@ HIGHLIGHT = {"background-color": "#fff3b0", "font-weight": "bold"}
 def table_name(table: str) -> str:
     """Return the table's name as the package spells it, from any case, with or without å, ä, ö."""
     key = fold(table)  # as sheet names are matched
-    if key not in TABLE_TITLES:
-        choices = ", ".join(TABLE_TITLES)
+    if key not in wording.TABLE_NAMES:
+        choices = ", ".join(wording.TABLE_NAMES)
         raise UnusableInputError(
             f"Tabellen {table!r} finns inte. Förväntade en av: {choices} "
             "(stora eller små bokstäver, med eller utan å, ä och ö)."
@@ -42,7 +42,7 @@ def table_frame(data: ReportData, table: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Rad": rows["label"],
-            "Typ": rows["kind"].map(KIND_SV).fillna(rows["kind"]),
+            "Typ": rows["kind"].map(wording.ROW_KINDS).fillna(rows["kind"]),
             **{c.header: rows[c.id].astype(float) for c in chosen.columns},
         }
     )
@@ -61,7 +61,7 @@ def _position(table: Table, line: str) -> int:
     if key not in keys:
         names = ", ".join(repr(label) for label in table.rows["label"])
         raise UnusableInputError(
-            f"Raden {line!r} finns inte i {TABLE_TITLES[table.name].lower()}en. "
+            f"Raden {line!r} finns inte i {wording.in_sentence(table.name)}. "
             f"Raderna heter: {names}."
         )
     return keys.index(key)
@@ -96,11 +96,11 @@ def line_figures(data: ReportData, table: str, line: str) -> pd.DataFrame:
     shares = (amounts / sums.where(sums != 0) * 100).astype(float)
     frame = pd.DataFrame({"Belopp": amounts, "Avsnittets summa": sums, SHARE: shares})
     frame.index.name = "Kolumn"
-    where = TABLE_TITLES[chosen.name].lower()
+    where = wording.in_sentence(chosen.name)
     frame.attrs["caption"] = (
-        f"{row['label']} mot {total['label']} i {where}en, mnkr"
+        f"{row['label']} mot {total['label']} i {where}, mnkr"
         if total is not None
-        else f"{row['label']} i {where}en, mnkr; raden är själv en summa och har ingen andel"
+        else f"{row['label']} i {where}, mnkr; raden är själv en summa och har ingen andel"
     )
     return frame
 
@@ -120,5 +120,5 @@ def whole_table(data: ReportData, table: str, line: str = "") -> Styler:
     """Return the whole table with Swedish numbers and the chosen line highlighted."""
     chosen = pick_table(data, table)
     frame = table_frame(data, table)
-    caption = f"{TABLE_TITLES[chosen.name]} {period_text(data.period)}, mnkr"
+    caption = f"{wording.TABLE_NAMES[chosen.name]} {period_text(data.period)}, mnkr"
     return show(frame, caption, _position(chosen, line) if line else None)

@@ -19,10 +19,12 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
+from klk_analysis import wording
 from klk_analysis.deviations import KEYS, ranked
+from klk_analysis.formatting import MONTH_NAMES_SV, period_span
 from klk_analysis.loading import total_row
-from klk_analysis.narrative import period_span, plain_label, render, sentence_label
-from klk_analysis.periods import MONTH_NAMES_SV, Period
+from klk_analysis.narrative import plain_label, render, sentence_label
+from klk_analysis.periods import Period
 from klk_analysis.processed import staged_file
 from klk_analysis.tables import sheet_layout, text_cell
 
@@ -69,9 +71,6 @@ WARNINGS = {
     "late_costs": "kostnader ofta kommer senare under året",
     "uneven_profile": "tidigare års utfall fördelade sig ojämnt över året",
 }
-# A forecast below its projections is always the worse one (revenue is positive, costs
-# negative), above the better: the flag says so in the same words in the report and the xlsx.
-FLAG_WORDS = {"under": "Sämre än beräkningarna", "över": "Bättre än beräkningarna", "": ""}
 HEADERS = {
     "table": "Tabell",
     "label": "Rad eller enhet",
@@ -85,7 +84,6 @@ HEADERS = {
 }
 # Amounts are stored rounded to this many decimals: 461.6, not 461.6000000000001.
 XLSX_DECIMALS = 6
-TABLE_NAMES = {"resultatrakning": "Resultaträkning", "driftredovisning": "Driftredovisning"}
 
 
 def method(method_id: str) -> Method:
@@ -338,8 +336,8 @@ def forecast_table(frame: pd.DataFrame) -> pd.DataFrame:
     return (
         frame[columns]
         .assign(
-            table=frame["table"].map(TABLE_NAMES),
-            flag=frame["flag"].map(FLAG_WORDS),
+            table=frame["table"].map(wording.TABLE_NAMES),
+            flag=frame["flag"].map(wording.FLAG_WORDS),
             run_rate_warning=frame["run_rate_warning"].map(WARNINGS).fillna(""),
         )
         .rename(columns=HEADERS)

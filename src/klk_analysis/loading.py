@@ -19,13 +19,13 @@ import pandas as pd
 from defusedxml import DefusedXmlException
 from openpyxl.utils import get_column_letter
 
+from klk_analysis import wording
 from klk_analysis.errors import Described, UnusableInputError, cell_error
 from klk_analysis.findings import Finding
 from klk_analysis.numbers import AmountError, parse_amount
 from klk_analysis.periods import (
     BARE_BUDGET,
     FULL_YEAR_MEASURES,
-    MEASURE_NAMES_SV,
     Period,
     cell_text,
     period_words,
@@ -33,7 +33,6 @@ from klk_analysis.periods import (
 from klk_analysis.screening import Screening, screen_workbook_file
 from klk_analysis.sheets import (
     TABLE_NAMES,
-    TABLE_TITLES_SV,
     Block,
     find_blocks,
     label_and_code,
@@ -164,26 +163,6 @@ def row_kind(key: str) -> str:
     """Classify a row by its label: 'result', 'sum' or 'line' (structure refines this)."""
     role = row_role(key)
     return role if role in ("result", "sum") else "line"
-
-
-# An all-capitals word longer than this is a name typed in capitals, not an abbreviation.
-_MAX_ABBREVIATION = 6
-
-
-def board_genitive(board: str) -> str:
-    """Decline a board's name in the genitive: Tekniska nämnden → Tekniska nämndens, FN → FN:s."""
-    name = board.rstrip()
-    if not name:
-        return name
-    last = name.split()[-1]
-    # Swedish writes the genitive of an abbreviation, a number or a bracket with a colon.
-    if not name[-1].isalpha():
-        return name + ":s"
-    if last.isupper() and sum(c.isalpha() for c in last) <= _MAX_ABBREVIATION:
-        return name + ":s"
-    if name[-1] in "sxzSXZ":
-        return name
-    return name + ("S" if last.isupper() else "s")
 
 
 def _defused(exc: BaseException | None) -> DefusedXmlException | None:
@@ -432,7 +411,7 @@ def _columns(path: Path, block: Block, period: Period) -> tuple[Column, ...]:
             raise UnusableInputError(
                 f"{path}, blad {block.ws.title!r}, cell {letter}{block.measure_row}: kolumnen "
                 f"{block.texts[col]!r} finns redan{how}: den läses som "
-                f"{MEASURE_NAMES_SV[measure]} {year}, precis som kolumn {other.letter} "
+                f"{wording.MEASURE_NAMES[measure]} {year}, precis som kolumn {other.letter} "
                 f"({other.header!r}). Förväntade varje mått en gång per år; "
                 "skriv året i rubriken om kolumnerna gäller olika år, till exempel "
                 f"'Utfall {year - 1}' och 'Utfall {year}'."
@@ -499,7 +478,7 @@ def _derive(columns: tuple, rows: pd.DataFrame, period: Period) -> tuple[tuple, 
             for have, want in (("arsbudget", "budget"), ("budget", "arsbudget")):
                 src = find(have, year)
                 if src is not None and find(want, year) is None:
-                    name = MEASURE_NAMES_SV[want].capitalize()
+                    name = wording.MEASURE_NAMES[want].capitalize()
                     col = Column(
                         f"{want}_{year}", f"{name} {year}{DERIVED_SUFFIX}", want, year, 12, "", True
                     )
@@ -508,7 +487,7 @@ def _derive(columns: tuple, rows: pd.DataFrame, period: Period) -> tuple[tuple, 
         for want, (a, b), how, _ in _DERIVATIONS:
             ca, cb = find(a, year), find(b, year)
             if find(want, year) is None and ca is not None and cb is not None:
-                name = MEASURE_NAMES_SV[want].capitalize()
+                name = wording.MEASURE_NAMES[want].capitalize()
                 month = 12 if want in FULL_YEAR_MEASURES else period.month
                 col = Column(
                     f"{want}_{year}", f"{name} {year}{DERIVED_SUFFIX}", want, year, month, "", True
@@ -807,7 +786,7 @@ def read_workbook(book, path: Path, board: str | None = None, vocabulary=None, f
                     "",
                     None,
                     None,
-                    f"{path}, blad {table.sheet!r}: {TABLE_TITLES_SV[name].lower()}en har ingen "
+                    f"{path}, blad {table.sheet!r}: {wording.in_sentence(name)} har ingen "
                     "kolumn för årsprognos; rapporten får inget prognosavsnitt för den.",
                 )
             )
@@ -839,8 +818,8 @@ def _require(path: Path, table: Table, block: Block, period: Period) -> None:
         found = ", ".join(repr(c.header) for c in table.columns if not c.derived) or "inga"
         raise UnusableInputError(
             f"{path}, blad {table.sheet!r}, rad {block.measure_row}: "
-            f"{TABLE_TITLES_SV[table.name].lower()}en: kolumn saknas för "
-            + " och ".join(MEASURE_NAMES_SV[m] for m in missing)
+            f"{wording.in_sentence(table.name)}: kolumn saknas för "
+            + " och ".join(wording.MEASURE_NAMES[m] for m in missing)
             + f" {period.year}. Hittade {found}. Förväntade till exempel "
             + ", ".join(repr(EXAMPLE_HEADERS[m]) for m in missing)
             + ". Kör klk check --visa FIL för att se hur varje kolumn lästes."
@@ -862,7 +841,7 @@ def _require_rows(path: Path, table: Table, vocabulary: Vocabulary) -> None:
     if missing:
         labels = ", ".join(repr(x) for x in table.rows["label"][:12])
         raise UnusableInputError(
-            f"{path}, blad {table.sheet!r}: {TABLE_TITLES_SV[table.name].lower()}en saknar "
+            f"{path}, blad {table.sheet!r}: {wording.in_sentence(table.name)} saknar "
             + " och ".join(missing)
             + f". Hittade raderna {labels}. Lägg till radens ord i ordlistan (klk.toml, "
             "[rows]) om den heter något annat."

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import jinja2
 
-from klk_analysis import narrative, tables
+from klk_analysis import formatting, narrative, tables, wording
 from klk_analysis.config import MailSettings
 from klk_analysis.delivery import (
     MAIL_CHART,
@@ -34,7 +34,7 @@ from klk_analysis.processed import staged_file
 
 TABLE_FOLDER = tables.TABLE_FOLDER
 # Attached tables get their Swedish names; an unknown file keeps its own.
-ATTACHMENT_NAMES = {**tables.SHEET_NAMES, "prognos": "Prognos helår"}
+ATTACHMENT_NAMES = {**wording.TABLE_NAMES, "prognos": "Prognos helår"}
 TYPES = {
     ".html": ("text", "html"),
     ".xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -65,7 +65,7 @@ def subject(content: Content) -> str:
     period = content.period
     name = narrative.report_name(period)
     report = name.lower() if period.month in narrative.REPORT_NAMES else "månadsrapport"
-    span = narrative.period_span(period).replace(" \u2013 ", "\u2013")
+    span = formatting.period_span(period).replace(" \u2013 ", "\u2013")
     return narrative.render(
         "mail_amne.txt.j2", board=content.board, report=report, span=span, year=period.year
     )
@@ -96,7 +96,7 @@ def _body_context(content: Content, names: list[str], cid: str | None) -> dict:
         "period_text": record["period_text"],
         "source_file": record["source_file"],
         "key_figures": [
-            {"label": f["label"], "value": narrative.signed(f["value"])}
+            {"label": f["label"], "value": formatting.signed(f["value"])}
             for f in record["key_figures"]
         ],
         "summary": record["summary"],
@@ -205,7 +205,7 @@ def send_eml(path: Path, settings: MailSettings, environ=os.environ) -> None:
     except smtplib.SMTPRecipientsRefused as exc:
         raise SendError(
             f"{server_name} vägrade ta emot brevet till "
-            + narrative.series(f"{r} ({_reply_pair(e)})" for r, e in exc.recipients.items())
+            + formatting.series(f"{r} ({_reply_pair(e)})" for r, e in exc.recipients.items())
             + f".{keep}"
         ) from None
     except smtplib.SMTPSenderRefused as exc:
@@ -232,7 +232,7 @@ def send_eml(path: Path, settings: MailSettings, environ=os.environ) -> None:
     if refused:
         raise SendError(
             f"{server_name} tog emot brevet men vägrade "
-            + narrative.series(f"{r} ({_reply_pair(e)})" for r, e in refused.items())
+            + formatting.series(f"{r} ({_reply_pair(e)})" for r, e in refused.items())
             + f".{keep}"
         )
 

@@ -6,11 +6,24 @@ from functools import cache
 import jinja2
 import pandas as pd
 
+from klk_analysis import wording
 from klk_analysis.deviations import ranked
 from klk_analysis.errors import UnusableInputError
-from klk_analysis.formatting import mnkr, number, rounded
-from klk_analysis.loading import Table, Workbook, board_genitive, ram_row
-from klk_analysis.periods import MONTH_NAMES_SV, Period
+from klk_analysis.formatting import (
+    amount_label,
+    board_genitive,
+    count_phrase,
+    mnkr,
+    number_word,
+    percent,
+    period_span,
+    quoted,
+    rounded,
+    series,
+    signed,
+)
+from klk_analysis.loading import Table, Workbook, ram_row
+from klk_analysis.periods import Period
 from klk_analysis.validation import Finding, annual_budget
 
 # Interim reports by the month they end with; other months are named by the month.
@@ -24,9 +37,6 @@ LARGEST_LINES = 3
 # A sentence names at most this many units, the largest first; the rest are counted.
 LARGEST_UNITS = 5
 _DASHES = "-\u2212\u2013\u2014•*· "
-# Swedish style writes the numbers up to twelve in words: "från en period", "sex ställen".
-_WORDS = ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva")
-_WORDS += ("tolv",)
 # The reconciliation's checks in the report's own words: what the printed figure is compared to.
 CHECK_WORDS = {
     "summa": "raderna ovanför summerar till",
@@ -36,47 +46,11 @@ CHECK_WORDS = {
     "driftram": "driftram och budgeterat resultat ger",
     "enhet": "driftramen ger",
 }
-TABLE_NAMES = {"resultatrakning": "Resultaträkningen", "driftredovisning": "Driftredovisningen"}
-
-
-def signed(value: float) -> str:
-    """Format an amount in mnkr with its sign, as the narrative prints it: +4,2, −0,7, 0."""
-    text = mnkr(value, sign=True)
-    return "0" if text == "0,0" else text
-
-
-def percent(value: float, decimals: int = 1) -> str:
-    """Format a percentage the Swedish way without a space before the sign: 1,9%."""
-    return number(value, decimals) + "%"
-
-
-def amount_label(value: float) -> str:
-    """Format an amount as a chart's bar label and its text alternative show it: +4,2, 0,0."""
-    return mnkr(value, sign=True) if rounded(value) else "0,0"
-
-
-def quoted(text: str) -> str:
-    """Put a text from the workbook within Swedish typographic quotes: ”Summa INTÄKTER”."""
-    return f"\u201d{text}\u201d"
-
-
-def number_word(count: int, neuter: bool = False) -> str:
-    """Write a count up to twelve in words (en, ett, två … tolv), larger ones in digits."""
-    if count == 1:
-        return "ett" if neuter else "en"
-    return _WORDS[count] if 0 <= count < len(_WORDS) else number(count, 0)
-
-
-def count_phrase(count: int, singular: str, plural: str, neuter: bool = False) -> str:
-    """Count things the Swedish way: "inga fel", "en varning", "sex avrundningsdifferenser"."""
-    if count == 0:
-        return f"inga {plural}"
-    return f"{number_word(count, neuter)} {singular if count == 1 else plural}"
 
 
 def finding_sentence(finding: Finding) -> str:
     """Say in the report's words where a check found a gap, and the printed and computed figures."""
-    table = TABLE_NAMES.get(finding.table, finding.table)
+    table = wording.TABLE_NAMES_DEFINITE.get(finding.table, finding.table)
     where = f"{table}, rad {quoted(finding.row)}, kolumn {quoted(finding.column)}"
     if finding.printed is None:
         return f"{where}: kontrollen kunde inte räkna fram beloppet."
@@ -92,19 +66,6 @@ def finding_sentence(finding: Finding) -> str:
         f"{where}: tryckt {mnkr(finding.printed)} mnkr, {what} {mnkr(finding.computed)} mnkr, "
         f"en differens på {mnkr(gap, sign=True)} mnkr."
     )
-
-
-def series(items) -> str:
-    """Join words the Swedish way: "A", "A och B", "A, B och C"."""
-    items = [str(i) for i in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
-
-
-def period_span(period: Period) -> str:
-    """Name the months of the year to date: "januari – mars", or "januari" for January."""
-    if period.month == 1:
-        return MONTH_NAMES_SV[0]
-    return f"{MONTH_NAMES_SV[0]} \u2013 {period.month_name}"
 
 
 def report_name(period: Period) -> str:

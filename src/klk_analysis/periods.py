@@ -4,23 +4,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from klk_analysis.formatting import MONTH_NAMES_SV
 from klk_analysis.vocabulary import Vocabulary, normalise
 from klk_analysis.vocabulary import load as load_vocabulary
-
-MONTH_NAMES_SV = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 @dataclass(frozen=True, order=True)
@@ -59,14 +45,6 @@ def month_number(word: str, vocabulary: Vocabulary | None = None) -> int | None:
 
 # Measures that describe the whole year; the others run from January to the period's month.
 FULL_YEAR_MEASURES = ("arsbudget", "arsprognos", "avvikelse_arsprognos")
-MEASURE_NAMES_SV = {
-    "utfall": "utfall",
-    "budget": "budget för perioden",
-    "arsbudget": "årsbudget",
-    "budgetavvikelse": "budgetavvikelse",
-    "arsprognos": "årsprognos",
-    "avvikelse_arsprognos": "avvikelse årsprognos",
-}
 # "Budget" with nothing that says which: resolved per table (budget to date unless another is).
 BARE_BUDGET = "budget?"
 

@@ -1,19 +1,9 @@
 """How a workbook was read, for a person to check at a glance (`klk check --visa`)."""
 
+from klk_analysis import wording
 from klk_analysis.loading import UNIT_NAMES_SV, Table, Workbook
-from klk_analysis.periods import MEASURE_NAMES_SV
 from klk_analysis.vocabulary import PACKAGED
 from klk_analysis.vocabulary import load as load_vocabulary
-
-KIND_SV = {
-    "line": "rad",
-    "sum": "summa",
-    "total": "totalsumma",
-    "result": "resultat",
-    "varav": "varav-rad (ingår inte i summor)",
-    "heading": "grupprubrik",
-}
-TABLE_SV = {"resultatrakning": "Resultaträkning", "driftredovisning": "Driftredovisning"}
 
 
 def _word_source(phrase: str, measure: str) -> str:
@@ -28,7 +18,7 @@ def describe_table(table: Table) -> dict:
         {
             "kolumn": c.letter or "–",
             "rubrik": c.header,
-            "läst_som": MEASURE_NAMES_SV[c.measure],
+            "läst_som": wording.MEASURE_NAMES[c.measure],
             "år": c.year,
             "månad": c.month,
             "beräknad": c.derived,
@@ -45,16 +35,16 @@ def describe_table(table: Table) -> dict:
             "rad": int(r.excel_row),
             "text": r.label,
             "kod": r.code,
-            "typ": KIND_SV.get(r.kind, r.kind),
+            "typ": wording.ROW_KINDS.get(r.kind, r.kind),
             "grupp": r.group,
         }
         for r in table.rows.itertuples()
     ] + [
-        {"rad": row, "text": label, "kod": "", "typ": KIND_SV["heading"], "grupp": ""}
+        {"rad": row, "text": label, "kod": "", "typ": wording.ROW_KINDS["heading"], "grupp": ""}
         for row, label in table.headings
     ]
     return {
-        "tabell": TABLE_SV[table.name],
+        "tabell": wording.TABLE_NAMES[table.name],
         "blad": table.sheet,
         "rubrikrader": list(table.header_rows),
         "enhet": UNIT_NAMES_SV[table.unit],
@@ -127,4 +117,4 @@ def describe_text(workbook: Workbook) -> str:
     return "\n".join(lines)
 
 
-TO_DATE = {MEASURE_NAMES_SV[m] for m in ("utfall", "budget", "budgetavvikelse")}
+TO_DATE = {wording.MEASURE_NAMES[m] for m in ("utfall", "budget", "budgetavvikelse")}

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from klk_analysis import wording
 from klk_analysis.charts import (
     BLUE,
     EDGE,
@@ -32,16 +33,14 @@ from klk_analysis.forecasts import (
     FORECAST_LABEL,
     METHOD_IDS,
     METHODS,
-    TABLE_NAMES,
     TABLES,
     flag_sentences,
     forecast_table,
     projections,
     write_forecast_xlsx,
 )
+from klk_analysis.formatting import MONTH_NAMES_SV, signed
 from klk_analysis.history import empty_history
-from klk_analysis.narrative import signed
-from klk_analysis.periods import MONTH_NAMES_SV
 from klk_analysis.processed import staged_file
 
 IDENTITY = ["board", "period"]
@@ -192,7 +191,7 @@ def accuracy_table(scored: pd.DataFrame, method: str = "arsprognos") -> pd.DataF
     return pd.DataFrame(
         {
             "År": part["year"],
-            "Tabell": part["table"].map(TABLE_NAMES),
+            "Tabell": part["table"].map(wording.TABLE_NAMES),
             "Rad eller enhet": part["label"],
             "Prognos i": part["month"].map(lambda m: MONTH_NAMES_SV[m - 1]),
             FORECAST_NAMES[method]: part["forecast"],

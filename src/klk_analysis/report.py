@@ -12,7 +12,7 @@ from klk_analysis.forecasts import (
     method_note,
     write_forecast_xlsx,
 )
-from klk_analysis.formatting import mnkr
+from klk_analysis.formatting import mnkr, period_text
 from klk_analysis.loading import Table, Workbook, tidy
 from klk_analysis.organisation import Organisation
 from klk_analysis.periods import MONTH_NAMES_SV, Period
@@ -31,7 +31,6 @@ from klk_analysis.validation import (
     reconcile,
 )
 
-TABLE_TITLES = display.TABLE_TITLES
 SEVERITY_SV = {"error": "Fel", "warning": "Varning", "info": "Avrundning"}
 ROUNDING_CAPTION = (
     "Avrundningsdifferenser: tryckt belopp mot det som räknas fram ur tabellens belopp (mnkr)"
@@ -104,11 +103,6 @@ def load(
 def stop_on_errors(data: ReportData) -> None:
     """Stop as `klk run` does when the figures do not add up, before anything is written."""
     raise_for_errors(data.findings, data.workbook.path)
-
-
-def period_text(period: Period) -> str:
-    """Name the months a period covers as the report's sentences do: 'januari – mars 2022'."""
-    return f"{narrative.period_span(period)} {period.year}"
 
 
 def report_title(board: str, period: Period) -> str:

@@ -27,8 +27,14 @@ from klk_analysis.errors import (
     RunFailedError,
     UnusableInputError,
 )
-from klk_analysis.execution import describe_failure, ensure_kernel, execute_notebook, import_jupyter
-from klk_analysis.formatting import number
+from klk_analysis.execution import (
+    StartedKernel,
+    describe_failure,
+    ensure_kernel,
+    execute_notebook,
+    import_jupyter,
+)
+from klk_analysis.formatting import seconds_sv
 from klk_analysis.outputlock import output_lock
 from klk_analysis.periods import Period
 from klk_analysis.processed import recover_dir, replace_dir
@@ -81,11 +87,6 @@ def _quiet(_text: str) -> None:
 def now() -> datetime:
     """Return the local time with its offset, to the second."""
     return datetime.now().astimezone().replace(microsecond=0)
-
-
-def seconds_sv(value: float) -> str:
-    """Format a duration in seconds the Swedish way: '4,2 s'."""
-    return f"{number(value, 1)}\u00a0s"
 
 
 # --- finding the input ---------------------------------------------------------------------------
@@ -310,6 +311,9 @@ def _run_locked(
     raise_for_errors(data.findings, workbook)
     steps = {"check": time.perf_counter()}
     ensure_kernel()
+    # The kernels start now and import what the notebooks need while this process imports
+    # papermill and nbconvert: their start-up no longer comes after those imports.
+    kernels = {nb: StartedKernel() for nb in notebooks}
     import_jupyter()
     steps["jupyter_import"] = time.perf_counter()
     staging = _staging_dir(out_dir)
@@ -327,7 +331,7 @@ def _run_locked(
         source_file = save_source(data.source, staging / SOURCE_FILE)
         say(f"{period}: kör {', '.join(n.name for n in notebooks)}")
         seconds, failures = execute_all(
-            notebooks, staging, {**parameters, "source_file": str(source_file)}, timeout
+            notebooks, staging, {**parameters, "source_file": str(source_file)}, timeout, kernels
         )
         source_file.unlink()
         steps["notebooks"] = time.perf_counter()
@@ -384,6 +388,8 @@ def _run_locked(
         )
         replace_dir(staging, out_dir)
     finally:
+        for kernel in kernels.values():  # those a failure left unused
+            kernel.close()
         shutil.rmtree(staging, ignore_errors=True)
     took = time.perf_counter() - t0
     message = f"klar: {out_dir / REPORT_FILE} ({seconds_sv(took)})"
@@ -408,14 +414,24 @@ def _step_seconds(t0: float, steps: dict[str, float]) -> dict[str, float]:
 
 
 def execute_all(
-    notebooks: tuple[Path, ...], folder: Path, parameters: dict, timeout: int
+    notebooks: tuple[Path, ...],
+    folder: Path,
+    parameters: dict,
+    timeout: int,
+    kernels: dict[Path, StartedKernel] | None = None,
 ) -> tuple[dict[str, float], list[tuple[int, str]]]:
-    """Execute notebooks at once into folder; return seconds per notebook and the failures."""
+    """Execute notebooks at once into folder; return seconds per notebook and the failures.
+
+    A notebook with a kernel in `kernels` runs in it (started ahead), the others in a new one.
+    """
     seconds, failures = {}, []
+    kernels = kernels or {}
     # Each kernel is a process of its own: threads here only let their start-ups overlap.
     with ThreadPoolExecutor(max_workers=len(notebooks)) as pool:
         jobs = {
-            pool.submit(execute_notebook, nb, folder / nb.name, parameters, timeout): nb
+            pool.submit(
+                execute_notebook, nb, folder / nb.name, parameters, timeout, kernels.get(nb)
+            ): nb
             for nb in notebooks
         }
         for job in as_completed(jobs):

@@ -8,6 +8,7 @@ end. Which table is which: the sheet's name, a title above the table, or the row
 from dataclasses import dataclass
 from pathlib import Path
 
+from klk_analysis import wording
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.numbers import AmountError, parse_amount
 from klk_analysis.periods import ColumnHeader, cell_text, parse_header, period_words
@@ -17,7 +18,6 @@ HEADER_SEARCH_ROWS = 30
 # Rows scanned for further tables below the first (both tables on one sheet).
 TABLE_SEARCH_ROWS = 2000
 TABLE_NAMES = ("resultatrakning", "driftredovisning")
-TABLE_TITLES_SV = {"resultatrakning": "Resultaträkning", "driftredovisning": "Driftredovisning"}
 _FOLD = str.maketrans("åäöéÅÄÖÉ", "aaoeaaoe")
 
 
@@ -314,11 +314,13 @@ def find_blocks(book, path: Path, vocabulary: Vocabulary) -> dict[str, Block]:
     for name in TABLE_NAMES:
         named = _named_sheets(book, name, vocabulary)
         if len(named) > 1:
-            exact = [ws for ws in named if normalise(ws.title) == normalise(TABLE_TITLES_SV[name])]
+            exact = [
+                ws for ws in named if normalise(ws.title) == normalise(wording.TABLE_NAMES[name])
+            ]
             named = exact or named
         if len(named) > 1:
             raise UnusableInputError(
-                f"{path}: flera blad kan vara {TABLE_TITLES_SV[name].lower()}en: "
+                f"{path}: flera blad kan vara {wording.TABLE_NAMES[name].lower()}en: "
                 + ", ".join(repr(ws.title) for ws in named)
                 + ". Förväntade exakt ett synligt blad med det namnet."
             )
@@ -348,7 +350,7 @@ def find_blocks(book, path: Path, vocabulary: Vocabulary) -> dict[str, Block]:
 
 def _missing_table_message(book, path, missing, vocabulary, blocks_of) -> str:
     sheets = ", ".join(repr(ws.title) for ws in book.worksheets) or "inga"
-    what = " och ".join(TABLE_TITLES_SV[n].lower() for n in missing)
+    what = " och ".join(wording.TABLE_NAMES[n].lower() for n in missing)
     names = ", ".join(repr(w) for n in missing for w in vocabulary.words("sheets", n)[:4])
     candidates = []
     for ws in book.worksheets:

@@ -15,6 +15,7 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from klk_analysis import wording
 from klk_analysis.formatting import XLSX_NUMBER_FORMAT, mnkr, number
 from klk_analysis.loading import Table, Workbook
 from klk_analysis.processed import staged_dir
@@ -23,7 +24,6 @@ TITLES = {
     "resultatrakning": "Resultaträkning",
     "driftredovisning": "Driftredovisning – underliggande enheter",
 }
-SHEET_NAMES = {"resultatrakning": "Resultaträkning", "driftredovisning": "Driftredovisning"}
 # Used when the workbook leaves the label column's header empty: a header cell needs text.
 DEFAULT_LABEL_HEADERS = {"resultatrakning": "Konto", "driftredovisning": "Enhet"}
 UNIT_NOTE = "belopp i mnkr"
@@ -208,7 +208,7 @@ def write_xlsx(table: Table, path: Path) -> Path:
     """Write a table as an Excel file: a header row, the rows as printed, formatted numbers."""
     book = openpyxl.Workbook()
     ws = book.active
-    ws.title = SHEET_NAMES.get(table.name, table.name)[:31]
+    ws.title = wording.TABLE_NAMES.get(table.name, table.name)[:31]
     frame = printed_frame(table)
     for col, text in enumerate(frame.columns.drop(KIND), start=1):
         text_cell(ws.cell(1, col), str(text))

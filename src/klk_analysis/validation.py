@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from klk_analysis import wording
 from klk_analysis.errors import InconsistentDataError
 from klk_analysis.findings import Finding
 from klk_analysis.formatting import mnkr
@@ -23,8 +24,6 @@ DEFAULT_TOLERANCE = 0.2
 _TKR_FACTOR = (500.0, 2000.0)
 # Below this a gap is floating-point noise, not a difference a reader could see.
 _NOISE = 0.005
-
-TABLE_NAMES_SV = {"resultatrakning": "Resultaträkning", "driftredovisning": "Driftredovisning"}
 
 
 def cell_of(table: Table, pos: int, column: Column) -> str:
@@ -266,11 +265,11 @@ def check_units(workbook: Workbook) -> list[Finding]:
                     dr_budget.header,
                     round(units, 6),
                     round(-ram_value, 6),
-                    f"{TABLE_NAMES_SV[suspect.name]}: enheternas årsbudget {mnkr(units)} "
+                    f"{wording.TABLE_NAMES[suspect.name]}: enheternas årsbudget {mnkr(units)} "
                     f"(blad {dr.sheet!r}, cell {cell_of(dr, total, dr_budget)}) och "
                     f"driftramen {mnkr(ram_value)} i resultaträkningens rad "
                     f"{rr.rows['label'].iloc[ram]!r} (blad {rr.sheet!r}) skiljer sig med "
-                    f"en faktor {mnkr(factor)}: {TABLE_NAMES_SV[suspect.name].lower()}en ser ut "
+                    f"en faktor {mnkr(factor)}: {wording.in_sentence(suspect.name)} ser ut "
                     f"att vara i {UNIT_NAMES_SV[real]} fast bladet anger "
                     f"{UNIT_NAMES_SV[suspect.unit]} (en faktor {_FACTOR_WORDS[size]}). Rätta "
                     f"enhetsraden ('Belopp i {UNIT_NAMES_SV[real]}') ovanför rubrikraden.",

@@ -6,6 +6,9 @@ from klk_analysis import compilation
 from klk_analysis.htmlexport import check_html
 from klk_analysis.loading import load_workbook
 from klk_analysis.periods import Period
+from klk_analysis.sections import part_html, sections_html
+from klk_analysis.tables import KIND
+from tests.test_display import table_texts
 from tests.workbooks import SHIPPED
 
 
@@ -60,7 +63,10 @@ def test_total_adds_the_boards_that_ran_and_lists_the_one_that_did_not():
         "blad 'Driftredovisning': summan stämmer inte.",
         "ok",
     ]
-    assert shown["Budgetavvikelse"].tolist() == ["\u22126,0", "", "3,0", "\u22123,0"]
+    rows = table_texts(part_html(compilation.table_part(table, "Rubrik")))[0]["rows"]
+    # Budgetavvikelse: −6,0; none for the board that failed; 2,96 printed 3,0; −3,04 → −3,0.
+    assert [row[3] for row in rows] == ["Budgetavvikelse", "\u22126,0", "", "3,0", "\u22123,0"]
+    assert rows[-1][-1] == "2 av 3 nämnder"
 
 
 def test_reconciliation_finds_a_row_off_by_an_ore_and_rounding_in_the_total():
@@ -184,21 +190,22 @@ def test_prognossakerhet_per_board_at_december_with_the_bias_across_boards():
         "än prognosen för två nämnder; två av dem fick ett bättre utfall än prognosen."
     )
     shown = compilation.accuracy_display(errors)
-    assert shown.columns.tolist() == ["Nämnd", "Prognos i mars", "Prognos i augusti"]
-    assert shown.to_numpy().tolist() == [
-        ["Kommunstyrelsen", "+1,2", "+2,7"],
-        ["Tekniska nämnden", "\u22121,4", "+1,5"],
-        ["Genomsnitt för nämnderna", "\u22120,1", "+2,1"],
-    ]
+    assert shown.columns.tolist() == ["Nämnd", "Prognos i mars", "Prognos i augusti", KIND]
+    assert shown[KIND].tolist() == ["line", "line", "sum"]
     charts = compilation.accuracy_charts(errors, 2022)
     assert [c.name for c in charts] == [
         "prognossakerhet_03_per_namnd",
         "prognossakerhet_08_per_namnd",
     ]
     assert "Kommunstyrelsen" in charts[1].alt and "+2,7" in charts[1].alt
-    section = "\n".join(compilation.accuracy_html(errors, charts, 2022))
-    assert '<th scope="row">Genomsnitt för nämnderna</th>' in section
-    assert '<td class="tal">\u22121,4</td>' in section
+    section = sections_html(compilation.accuracy_sections(errors, charts, 2022))
+    assert table_texts(section)[0]["rows"] == [
+        ["Nämnd", "Prognos i mars", "Prognos i augusti"],
+        ["Kommunstyrelsen", "+1,2", "+2,7"],
+        ["Tekniska nämnden", "\u22121,4", "+1,5"],
+        ["Genomsnitt för nämnderna", "\u22120,1", "+2,1"],
+    ]
+    assert '<tr class="summa"><th scope="row">Genomsnitt för nämnderna</th>' in section
     page = compilation.render_html(
         compilation.compilation_table(
             pd.DataFrame(
@@ -218,7 +225,7 @@ def test_prognossakerhet_per_board_at_december_with_the_bias_across_boards():
         [],
         Period(2022, 12),
         "",
-        compilation.accuracy_html(errors, charts, 2022),
+        compilation.accuracy_sections(errors, charts, 2022),
     )
     assert check_html(page, relative_links=True) == []
-    assert "<h2>Prognossäkerhet per nämnd</h2>" in page
+    assert '<h2 id="prognossakerhet-per-namnd">Prognossäkerhet per nämnd</h2>' in page

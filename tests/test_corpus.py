@@ -13,6 +13,7 @@ import pytest
 
 from klk_analysis.cli import main
 from klk_analysis.loading import load_workbook
+from klk_analysis.sections import parts_html
 from tests.corpus.expected import CASES, CONSISTENT, INCONSISTENT, SAME_FIGURES, Case
 
 # The largest Swedish municipality's whole budget is under this: no board's figure is larger.
@@ -243,7 +244,7 @@ def test_what_check_accepts_the_report_makes(case, tmp_path, monkeypatch):
     assert main(["check", str(path)]) == 0
     period = f"{case.period[0]}-{case.period[1]:02d}"
     namespace = run_report(path, period, tmp_path / "ut")
-    html = namespace["report"].summary(namespace["data"]).html
+    html = parts_html(namespace["report"].summary(namespace["data"]))
     assert namespace["data"].board in html or case.board in html
     assert (tmp_path / "ut" / "rapport" / "tabeller" / "driftredovisning.xlsx").is_file()
     plt.close("all")
@@ -262,10 +263,10 @@ def _report_text(case_name: str, folder: Path) -> tuple[str, ...]:
     plt.close("all")
     # everything a reader sees of the economy, except the source file's name
     return (
-        report.summary(data).html,
-        report.comments(data).html,
-        report.resultatrakning_table(data).html,
-        report.driftredovisning_table(data).html,
+        parts_html(report.summary(data)),
+        parts_html(report.comments(data)),
+        parts_html(report.resultatrakning_table(data)),
+        parts_html(report.driftredovisning_table(data)),
     )
 
 

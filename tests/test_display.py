@@ -9,6 +9,7 @@ import pytest
 
 from klk_analysis import display, report, tables
 from klk_analysis.findings import Finding
+from klk_analysis.sections import part_html, parts_html
 from tests.workbooks import DR_HEADER, GROUPED_ROWS, RR_HEADER, SHIPPED, source_workbook
 
 GOLDEN = Path(__file__).parent / "golden" / "rapport_tabeller.json"
@@ -75,12 +76,12 @@ def shipped_tables(tmp_path_factory):
     december_run = report.forecasts(december, base)
     grouped = report.load("2022-03", source_workbook(base / "grupper.xlsx", dr_rows=GROUPED_ROWS))
     return {
-        "resultatrakning": report.resultatrakning_table(march).html,
-        "driftredovisning": report.driftredovisning_table(march).html,
-        "prognos": report.forecast_tables(march_run, march).html,
-        "avstamning": report.findings_section(march).html,
-        "prognossakerhet": report.accuracy_section(december_run, december).html,
-        "grupper": report.driftredovisning_table(grouped).html,
+        "resultatrakning": parts_html(report.resultatrakning_table(march)),
+        "driftredovisning": parts_html(report.driftredovisning_table(march)),
+        "prognos": parts_html(report.forecast_tables(march_run, march)),
+        "avstamning": part_html(report.findings_section(march)),
+        "prognossakerhet": parts_html(report.accuracy_section(december_run, december)),
+        "grupper": parts_html(report.driftredovisning_table(grouped)),
     }
 
 
@@ -110,7 +111,7 @@ def test_rounding_frame_and_its_signed_gap():
     frame = display.rounding_frame(notes)
     assert list(frame.columns) == ["Tabell", "Rad", "Kolumn", "Tryckt", "Beräknat", "Differens"]
     assert frame["Tabell"].tolist() == ["Resultaträkning", "Driftredovisning"]
-    html = report.rounding_table(notes)
+    html = part_html(report.rounding_table(notes))
     cells = [row[3:] for row in table_texts(html)[0]["rows"][1:]]
     assert cells == [["132,0", "132,1", "−0,1"], ["−461,5", "−461,6", "+0,1"]]
 

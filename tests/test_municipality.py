@@ -1,11 +1,17 @@
 """Acceptance: a generated municipality of eight boards, one with a wrong sum, one unreadable."""
 
+from pathlib import Path
+
 import openpyxl
 import pandas as pd
 import pytest
 
 from klk_analysis import compilation, demo
 from klk_analysis.cli import main
+from klk_analysis.formatting import mnkr
+from tests.page_text import visible_text
+
+GOLDEN = Path(__file__).parent / "golden"
 
 
 def _xlsx_rows(path):
@@ -86,11 +92,16 @@ def test_eight_boards_six_reports_a_compilation_and_a_rerun_without_stale_folder
                 )
             )
         )["Budgetavvikelse"].iloc[0]
-        assert f'<td class="tal">{shown}</td>' in html
+        shown = mnkr(shown)
+        assert f'<td class="tal" style="text-align: right">{shown}</td>' in html
         assert shown in (folder / "rapport.html").read_text(encoding="utf-8")
         assert f'href="{folder.name}/rapport.html"' in html
     total = table.iloc[-1]
     assert total["Budgetavvikelse"] == pytest.approx(table["Budgetavvikelse"].iloc[:-1].sum())
+    # Every sentence and cell as before its tables went through the one renderer (recorded
+    # from commit 423e27b; the folder of this run written {base}).
+    expected = (GOLDEN / "sammanstallning_text.txt").read_text(encoding="utf-8").splitlines()
+    assert [line.replace(str(tmp_path), "{base}") for line in visible_text(html)] == expected
 
     # Second run: Tekniska nämnden's workbook changed, Miljö- och byggnämnden's is gone.
     before = (period / "kommunstyrelsen" / "manifest.json").read_text(encoding="utf-8")

@@ -1,4 +1,5 @@
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -6,7 +7,29 @@ import pytest
 from klk_analysis import report
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.periods import Period
+from klk_analysis.sections import (
+    Section,
+    part_html,
+    parts_html,
+    section,
+    section_html,
+    sections_html,
+)
 from tests.workbooks import DR_ROWS, SHIPPED, kfn_workbook, source_workbook
+
+
+def _html(content) -> str:
+    """A report function's content rendered as the report renders it."""
+    if isinstance(content, Section):
+        return section_html(content)
+    if isinstance(content, tuple):
+        return parts_html(content)
+    return part_html(content)
+
+
+def _text(paragraphs) -> str:
+    """The paragraphs' words, joined by spaces."""
+    return " ".join("".join(str(p) for p in para.pieces) for para in paragraphs)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +60,7 @@ def test_title_names_the_period():
 
 
 def test_resultatrakning_table_as_printed(data):
-    text = report.resultatrakning_table(data).html
+    text = _html(report.resultatrakning_table(data))
     # The heading above names the table: the caption names it for screen readers only.
     assert '<caption><span class="dold">Resultaträkning. </span>Belopp i mnkr</caption>' in text
     assert '<th scope="col">Konto</th><th scope="col">Utfall Mar 2021</th>' in text
@@ -54,32 +77,32 @@ def test_driftredovisning_table_escapes_labels(tmp_path):
     rows = [list(r) for r in DR_ROWS]
     rows[1][0] = "Ledning & <stab>"
     data = report.load("2022-03", source_workbook(tmp_path / "a.xlsx", dr_rows=rows))
-    text = report.driftredovisning_table(data).html
+    text = _html(report.driftredovisning_table(data))
     assert "Ledning &amp; &lt;stab&gt;" in text and "<stab>" not in text
     assert ">−461,5</td>" in text
 
 
 def test_findings_section_counts_and_lists(data):
-    section = report.findings_section(data)
-    assert "gav inga fel, inga varningar och sex avrundningsdifferenser" in section.html
+    section = _html(report.findings_section(data))
+    assert "gav inga fel, inga varningar och sex avrundningsdifferenser" in section
     # Printed on paper too: a table, never inside a closed <details>.
-    assert "<details" not in section.html
+    assert "<details" not in section
     assert (
         '<tr class="rad"><th scope="row">Resultaträkning</th><td>Summa INTÄKTER</td>'
         "<td>Utfall Mar 2022</td>"
         '<td class="tal" style="text-align: right">132,0</td>'
         '<td class="tal" style="text-align: right">132,1</td>'
         '<td class="tal" style="text-align: right">\u22120,1</td></tr>'
-    ) in section.html
-    assert "'" not in section.html.replace("'Summa", "")  # no straight quotes around labels
-    assert repr(section).startswith("Avstämningen")
+    ) in section
+    assert "'" not in section.replace("'Summa", "")  # no straight quotes around labels
+    assert section.startswith('<section class="avstamning"><p>Avstämningen')
 
 
 def test_summary_and_comments_are_escaped_paragraphs(data):
-    summary = report.summary(data).html
+    summary = _html(report.summary(data))
     assert summary.startswith("<p>Kommunstyrelsens totala intäkter för 2022 budgeteras till")
     assert summary.count("<p>") == 2
-    comments = report.comments(data).html
+    comments = _html(report.comments(data))
     assert comments.startswith('<ul class="kommentarer"><li>Budgetavvikelsen för perioden')
     assert comments.count("<li>") == 3
 
@@ -87,7 +110,7 @@ def test_summary_and_comments_are_escaped_paragraphs(data):
 @pytest.mark.slow
 def test_figures_embed_every_chart(data):
     chart_list = report.economy_charts(data)
-    html = report.figures(chart_list).html
+    html = _html(report.figures(chart_list))
     assert html.count('<figure class="diagram"><img src="data:image/png;base64,') == 4
     assert "KLK Ledning −0,1" in chart_list[0].alt and "KLK Näringsliv +3,5" in chart_list[0].alt
 
@@ -146,45 +169,69 @@ def test_the_report_has_the_source_documents_sentences_in_its_order(period_run):
 
 def test_another_board_and_period_gets_its_own_title_and_sentences(tmp_path):
     data = report.load("2023-08", kfn_workbook(tmp_path / "kfn.xlsx"))
-    assert report.title(data).text == "Kultur- och fritidsnämndens delårsrapport 2, 2023"
-    assert "Ekonomi januari – augusti 2023." in report.title(data).html
+    assert report.title(data).heading == "Kultur- och fritidsnämndens delårsrapport 2, 2023"
+    assert "Ekonomi januari – augusti 2023." in _html(report.title(data))
     # Worked by hand in tests/workbooks.py: revenue budget 273,0, driftram 225,0, result −7,6.
-    assert report.summary(data).text.startswith(
+    assert _text(report.summary(data)).startswith(
         "Kultur- och fritidsnämndens totala intäkter för 2023 budgeteras till 273,0 miljoner "
         "kronor. Av dessa utgör driftram 225,0 miljoner kronor. Utfall för perioden januari – "
         "augusti uppgår till \u22127,6 miljoner kronor"
     )
 
 
+def _economy(data):
+    # A stand-in for the economy part (the whole needs a forecast run): its first section.
+    return [section("Resultaträkning", 4, report.resultatrakning_table(data))]
+
+
 def test_organisation_parts_around_the_economy(data):
     org = report.organisation(data)
-    toc = report.contents(data, org).html
-    before = report.before_economy(data, org).html
-    after = report.after_economy(data, org).html
+    html = report.document(data, org, _economy(data)).html
+    assert html.startswith(
+        '<h1 id="kommunstyrelsens-delarsrapport-1-2022">Kommunstyrelsens delårsrapport 1, 2022'
+        '</h1>\n<p class="kalla">Ekonomi januari – mars 2022. Belopp i miljoner kronor (mnkr). '
+        "Källa: arbetsboken KS_delarsrapport_1_2022.xlsx.</p>\n<nav"
+    )
+    toc, body = html.split("</nav>", 1)
     for anchor in ("sammanfattning", "processomrade-ekonomi", "intern-styrning-och-kontroll"):
         assert f'href="#{anchor}"' in toc
-    assert before.startswith('<h2 id="sammanfattning">Sammanfattning</h2>')
-    assert "Sjukfrånvaron uppgår till 1,9% vilket är under målnivån på 3,0%." in before
-    # The Ekonomi area's comments and its assessment; the economy tables come next.
-    assert before.rstrip().endswith(
-        "ca 0.</li></ul>\n<p>Processområdet bedöms uppnå resultatmålen.</p>"
+    assert body.startswith('\n<h2 id="sammanfattning">Sammanfattning</h2>')
+    assert "Sjukfrånvaron uppgår till 1,9% vilket är under målnivån på 3,0%." in body
+    # The Ekonomi area's comments and its assessment, the economy part, then its commitment.
+    assert (
+        "ca 0.</li></ul>\n<p>Processområdet bedöms uppnå resultatmålen.</p>\n"
+        '<h4 id="resultatrakning">Resultaträkning</h4>'
+    ) in body
+    assert (
+        body.index('<h4 id="resultatrakning">')
+        < body.index('<h4 id="ataganden-ekonomi">1-åriga åtaganden</h4>')
+        < body.index("Förbättrad ekonomistyrning")
     )
-    assert after.lstrip().startswith("<h4>1-åriga åtaganden</h4>")
-    assert "Förbättrad ekonomistyrning" in after
 
 
 def test_organisation_parts_of_a_workbook_without_the_sheets(tmp_path):
     path = source_workbook(tmp_path / "ekonomi.xlsx")
     data = report.load("2022-03", path)
-    org = report.organisation(data)
-    before = report.before_economy(data, org).html
+    sections = report.sections(data, report.organisation(data), _economy(data))
     # The economy's own summary still opens the report; then the economy, nothing invented.
-    assert before.startswith(
+    assert [(s.level, s.heading) for s in sections] == [
+        (2, "Sammanfattning"),
+        (2, "Ekonomi"),
+        (4, "Resultaträkning"),
+    ]
+    assert sections_html(sections[:1]).startswith(
         '<h2 id="sammanfattning">Sammanfattning</h2>\n<p>Kommunstyrelsens totala intäkter'
     )
-    assert before.endswith('</p>\n<h2 id="ekonomi">Ekonomi</h2>\n')
-    assert before.count("<h2") == 2
-    assert report.after_economy(data, org).html == ""
+
+
+def test_the_reports_text_reads_as_before(period_run):
+    # Recorded from rapport.html before the report became a list of sections rendered once
+    # (commit 423e27b): every heading, sentence, table cell, caption and text alternative.
+    from tests.page_text import visible_text
+
+    golden = Path(__file__).parent / "golden" / "rapport_text.txt"
+    text = (period_run.out_dir / "rapport.html").read_text(encoding="utf-8")
+    assert visible_text(text) == golden.read_text(encoding="utf-8").splitlines()
 
 
 def test_the_whole_report_in_the_source_documents_structure(period_run):
@@ -237,9 +284,8 @@ def test_another_board_with_organisation_sheets_gets_its_own_sentences(tmp_path)
     commitments.append(["Ekonomi", "Sänka lokalkostnaderna (KFN)", "Försenat", 20])
     book.save(path)
     data = report.load("2023-08", path)
-    org = report.organisation(data)
-    before = report.before_economy(data, org).html
-    after = report.after_economy(data, org).html
+    html = report.document(data, report.organisation(data), _economy(data)).html
+    before, after = html.split('<h4 id="resultatrakning">')
     # 212 + 148 = 360; 6,04 is printed 6,0, above 5,5.
     assert (
         "På KFF finns per augusti 360 tillsvidareanställda medarbetare varav 212 kvinnor och "
@@ -274,19 +320,19 @@ def forecast_runs(tmp_path_factory):
 
 def test_forecast_section_flags_the_shipped_result(forecast_runs):
     base, march, run, _, _ = forecast_runs
-    text = report.forecast_text(run).html
+    text = _html(report.forecast_text(run))
     assert text.startswith(
         "<p>Årsprognosen för årets resultat, +3,0 miljoner kronor, är 10,8 miljoner kronor "
         "sämre än vad utfallet hittills pekar mot om resterande månader följer budget "
         "(+13,8 miljoner kronor). Det beror främst på"
     )
     # The method and what the workbook lacks come after the figures, for the economist.
-    notes = report.forecast_notes(run).html
+    notes = _html(report.forecast_notes(run))
     assert notes.startswith('<p class="om-berakningarna"><strong>Om beräkningarna.</strong> ')
     assert "Historik" in notes and "Historik" not in text
     cells = re.findall(
         r'<th scope="row">Summa ÅRETS RESULTAT</th>(.*?)</tr>',
-        report.forecast_tables(run, march).html,
+        _html(report.forecast_tables(run, march)),
     )[0]
     # Utfall 12,1; årsbudget 0; budget method 13,8; run-rate 48,4; no history; årsprognos 3,0.
     assert re.findall(r">([^<]*)</td>", cells) == [
@@ -303,14 +349,14 @@ def test_forecast_section_flags_the_shipped_result(forecast_runs):
 
 def test_accuracy_waits_for_december(forecast_runs):
     _, march, run, _, _ = forecast_runs
-    assert "redovisas i årsredovisningen" in report.accuracy_section(run, march).html
-    assert "från en period för Kommunstyrelsen" in report.accuracy_section(run, march).html
+    assert "redovisas i årsredovisningen" in _html(report.accuracy_section(run, march))
+    assert "från en period för Kommunstyrelsen" in _html(report.accuracy_section(run, march))
     assert report.forecast_charts(run, march) == []
 
 
 def test_accuracy_at_december_from_the_register(forecast_runs, tmp_path):
     _, _, _, dec, run = forecast_runs
-    section = report.accuracy_section(run, dec).html
+    section = _html(report.accuracy_section(run, dec))
     # The result's outcome 12,1 against the March forecast +3,0.
     assert (
         "Prognosen i mars har i genomsnitt underskattat årets resultat med 9,1 miljoner kronor"
@@ -343,11 +389,11 @@ def test_forecast_text_of_a_workbook_without_forecasts_says_so():
 
     # A year-end workbook, or an export without an Årsprognos column: no forecast to judge.
     run = SimpleNamespace(projections=pd.DataFrame({"arsprognos": [np.nan]}), sentences=[])
-    assert report.forecast_text(run).text == (
+    assert _text(report.forecast_text(run)) == (
         "Arbetsboken har ingen årsprognos; tabellerna visar beräkningarna av helåret."
     )
     within = SimpleNamespace(projections=pd.DataFrame({"arsprognos": [1.0]}), sentences=[])
-    assert "inom beräkningarna" in report.forecast_text(within).text
+    assert "inom beräkningarna" in _text(report.forecast_text(within))
 
 
 def test_notes_from_reading_are_notes_not_rounding(tmp_path):
@@ -361,6 +407,6 @@ def test_notes_from_reading_are_notes_not_rounding(tmp_path):
     rows[1][4] = None  # Övriga intäkter, Budgetavvikelse Mar 2022 (5,9 printed)
     path = source_workbook(tmp_path / "tom.xlsx", rr_rows=rows)
     data = report.load("2022-03", str(path))
-    text = report.findings_section(data).html
+    text = _html(report.findings_section(data))
     assert '<strong class="info">Notering:</strong> tom.xlsx, blad &#x27;Resultaträkning' in text
     assert str(tmp_path) not in text

@@ -328,3 +328,191 @@ def test_group_totals_above_their_lines_then_sums_below_as_usual():
     assert s.parts[6] == (0, 3)
     assert s.parts[8] == (6, 7)
     assert s.kinds[0] == "sum" and s.kinds[1] == "line" and s.total == 8
+
+
+def test_an_empty_table_and_a_table_of_headings_have_no_structure():
+    s = find_structure([])
+    assert (s.kinds, s.parts, s.groups, s.total, s.reversed) == ((), {}, (), None, False)
+    s = find_structure([heading("Verksamhet"), heading("Förskola")])
+    assert s.kinds == ("heading", "heading") and s.total is None
+
+
+def test_a_heading_over_lines_without_a_sum_names_them():
+    rows = [heading("Enheter"), line("Nord", -20), line("Syd", -15)]
+    s = find_structure(rows)
+    assert s.kinds == ("heading", "line", "line")
+    assert s.groups == ("", "Enheter", "Enheter")
+
+
+def test_a_heading_after_a_group_closes_it_even_after_a_subtotal():
+    # Förskolor closes with its subtotal; Fritid has one unit and no subtotal, so the heading
+    # Grundskolor after it closes it; a unit outside any group comes first.
+    rows = [
+        line("Stab", -5),  # 0
+        heading("Förskolor"),  # 1
+        line("Nord", -20),  # 2
+        line("Syd", -15),  # 3
+        total("Summa förskola", -35),  # 4 = 2 + 3
+        heading("Fritid"),  # 5
+        line("Fritidsgård", -8),  # 6
+        heading("Grundskolor"),  # 7
+        line("Skola A", -30),  # 8
+        line("Skola B", -40),  # 9
+        total("Summa grundskola", -70),  # 10 = 8 + 9
+        total("Totalt", -118),  # 11 = −5 − 35 − 8 − 70
+    ]
+    s = find_structure(rows)
+    assert s.parts == {4: (2, 3), 10: (8, 9), 11: (0, 4, 6, 10)}
+    # the groups are named by their headings, not by the subtotals' words
+    assert s.groups == (
+        "",
+        "",
+        "Förskolor",
+        "Förskolor",
+        "",
+        "",
+        "Fritid",
+        "",
+        "Grundskolor",
+        "Grundskolor",
+        "",
+        "",
+    )
+    assert s.total == 11
+
+
+def test_an_empty_heading_before_the_total_leaves_the_groups_as_they_were():
+    # Verksamhet heads the whole table; Övrigt heads nothing (the total follows it at once).
+    rows = [
+        heading("Verksamhet"),  # 0
+        line("Stab", -5),  # 1
+        line("Skola A", -30),  # 2
+        line("Skola B", -40),  # 3
+        total("Summa skola", -70, name="Skola"),  # 4 = 2 + 3 (not 1 + 2 + 3 = −75)
+        heading("Övrigt"),  # 5
+        total("Totalt", -75),  # 6 = 1 + 4
+    ]
+    s = find_structure(rows)
+    assert s.parts == {4: (2, 3), 6: (1, 4)}
+    assert s.kinds == ("heading", "line", "line", "line", "sum", "heading", "result")
+    # Stab and Summa skola are in no group of their own; the total stays under the heading
+    # that spans the table (Övrigt, empty, names nothing)
+    assert s.groups == ("", "", "Skola", "Skola", "", "", "Verksamhet")
+
+
+def test_a_subtotal_under_a_heading_that_adds_up_to_nothing_takes_the_headings_units():
+    # Skola B lost its minus (40 for −40): no rows add up to −70, so the heading decides: the
+    # two schools under it, not Stab above the heading too.
+    rows = [
+        line("Stab", -5),
+        heading("Grundskolor"),
+        line("Skola A", -30),
+        line("Skola B", 40),
+        total("Summa grundskola", -70),
+        total("Totalt", -75),  # −5 − 70
+    ]
+    s = find_structure(rows)
+    assert s.parts == {4: (2, 3), 5: (0, 4)}
+    assert s.groups[2] == "Grundskolor" and s.groups[3] == "Grundskolor"
+
+
+def test_the_last_sum_that_adds_up_to_nothing_takes_every_open_row():
+    # Totalt −99 is a typing error (−5 − 15 = −20): the last sum takes Stab and Summa A, not
+    # Summa A alone as a sum in the middle of a table would.
+    rows = [
+        line("Stab", -5),
+        line("A1", -10),
+        line("A2", -5),
+        total("Summa A", -15),
+        total("Totalt", -99),
+    ]
+    assert find_structure(rows).parts == {3: (1, 2), 4: (0, 3)}
+
+
+def test_a_unit_of_zero_stays_in_the_sum_the_layout_gives():
+    # Skola A + Skola B alone is −70 too, but the layout's three rows add up as well: kept.
+    rows = [line("Ej fördelat", 0), line("Skola A", -30), line("Skola B", -40)]
+    rows.append(total("Totalt", -70))
+    assert find_structure(rows).parts == {3: (0, 1, 2)}
+
+
+def test_a_sum_of_one_row_is_found_among_the_rows_above_it():
+    # Summa gymnasium is Gymnasiet alone (−50), not Stab + Gymnasiet (−55).
+    rows = [line("Stab", -5), line("Gymnasiet", -50), total("Summa gymnasium", -50)]
+    rows.append(total("Totalt", -55))
+    assert find_structure(rows).parts == {2: (1,), 3: (0, 2)}
+
+
+def test_a_row_without_a_sum_word_that_adds_up_is_the_sum():
+    rows = [line("Nord", -20, -21), line("Syd", -15, -15), line("Förskola", -35, -36)]
+    s = find_structure(rows)
+    assert s.parts == {2: (0, 1)}
+    assert s.kinds == ("line", "line", "result")
+
+
+def test_two_units_with_the_same_figures_are_two_units():
+    s = find_structure([line("Nord", -10, -12), line("Syd", -10, -12)])
+    assert s.kinds == ("line", "line")
+    assert s.parts == {} and s.total is None
+
+
+def test_a_subtotal_then_two_group_totals_above_their_lines():
+    # Summa intäkter below its lines, then Personal and Lokaler above theirs.
+    rows = [
+        line("Avgifter", 10, 12),  # 0
+        line("Bidrag", 5, 4),  # 1
+        total("Summa intäkter", 15, 16),  # 2 = 0 + 1
+        line("Personal", -50, -52),  # 3 = 4 + 5
+        line("Löner", -40, -41),  # 4
+        line("Sociala avgifter", -10, -11),  # 5
+        line("Lokaler", -30, -33),  # 6 = 7 + 8
+        line("Hyror", -25, -27),  # 7
+        line("El", -5, -6),  # 8
+    ]
+    s = find_structure(rows)
+    assert not s.reversed
+    assert s.parts == {2: (0, 1), 3: (4, 5), 6: (7, 8)}
+    assert s.kinds == ("line", "line", "sum", "sum", "line", "line", "sum", "line", "line")
+
+
+def test_a_total_first_over_subtotals_below_and_a_group_total_above():
+    # Totalt first; Förskola closed by its subtotal below, Fritid's total above its lines.
+    rows = [
+        total("Totalt", -48, -52),  # 0 = 3 + 4 + 7
+        line("Nord", -20, -21),  # 1
+        line("Syd", -15, -15),  # 2
+        total("Summa förskola", -35, -36),  # 3 = 1 + 2
+        line("Fritid", -8, -10),  # 4 = 5 + 6
+        line("Fritidsgård", -5, -6),  # 5
+        line("Fritidsklubb", -3, -4),  # 6
+        line("Stab", -5, -6),  # 7
+    ]
+    s = find_structure(rows)
+    assert not s.reversed  # read top down: every sum adds up that way
+    assert s.parts == {0: (3, 4, 7), 3: (1, 2), 4: (5, 6)}
+    assert s.kinds == ("result", "line", "line", "sum", "sum", "line", "line", "line")
+    assert s.total == 0
+
+
+def test_a_grand_total_first_under_a_title_heading():
+    rows = [
+        heading("Kommunstyrelsen"),
+        total("Totalt", -65, -66),
+        line("Nord", -20, -21),
+        line("Syd", -15, -15),
+        line("A", -30, -30),
+    ]
+    s = find_structure(rows)
+    assert s.reversed
+    assert sorted(s.parts[1]) == [2, 3, 4]
+    assert s.total == 1
+
+
+def test_a_result_of_zero_that_its_lines_miss_keeps_its_lines():
+    # Årets resultat printed 0,0 while 100 − 90 = 10: the result takes its two lines (so that
+    # the reconciliation reports the gap of 10), not "no rows", which add up to 0 too.
+    rows = [line("Intäkter", 100), line("Kostnader", -90)]
+    rows.append(total("Årets resultat", 0, result=True))
+    s = find_structure(rows)
+    assert s.parts == {2: (0, 1)}
+    assert not s.reversed

@@ -10,8 +10,6 @@ from klk_analysis.loading import load_workbook
 from klk_analysis.tables import (
     XLSX_NUMBER_FORMAT,
     csv_text,
-    table_html,
-    tables_html,
     write_csv,
     write_tables,
     write_xlsx,
@@ -32,6 +30,20 @@ from tests.workbooks import (
     source_document_words,
     source_workbook,
 )
+
+
+def table_html(table) -> str:
+    """A table as printed, rendered as the report renders it."""
+    from klk_analysis.report import printed_table
+    from klk_analysis.sections import part_html
+
+    return part_html(printed_table(table))
+
+
+def tables_html(workbook) -> str:
+    """Both tables as printed, the resultaträkning first."""
+    return "\n".join(table_html(t) for t in (workbook.resultatrakning, workbook.driftredovisning))
+
 
 MINUS = "\u2212"
 

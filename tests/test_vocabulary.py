@@ -9,7 +9,16 @@ from klk_analysis.errors import UnusableInputError
 from klk_analysis.loading import load_workbook
 from klk_analysis.periods import parse_header
 from klk_analysis.readout import describe_text
-from klk_analysis.vocabulary import PACKAGED, load, markdown, normalise
+from klk_analysis.vocabulary import (
+    PACKAGED,
+    load,
+    markdown,
+    normalise,
+    phrase_at_end,
+    phrase_at_start,
+    row_role,
+    without_sum_word,
+)
 from tests.workbooks import DR_HEADER, DR_ROWS, RR_HEADER, RR_ROWS, make_workbook, sheet
 
 
@@ -169,3 +178,132 @@ def test_a_misspelt_section_is_refused_and_mail_settings_are_left_to_config(tmp_
         load(_user_words(tmp_path, '[measure]\nutfall = ["Ack"]\n'))
     vocabulary = load(_user_words(tmp_path, '[mail]\nhost = "smtp.example"\n'))
     assert vocabulary.words("measures", "utfall")[0] == "utfall"
+
+
+# --- a row's role and a sum's name, from the row words -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def packaged():
+    return load(None)
+
+
+@pytest.mark.parametrize(
+    ("label", "role"),
+    [
+        ("Varav bidrag", "varav"),
+        ("Därav personal", "varav"),
+        ("Varav", "varav"),  # the word alone
+        ("Varav summa", "varav"),  # varav is decided before the sum word
+        ("Varavdelning", "line"),  # a word that only begins with "varav"
+        ("Summa Grundskola", "sum"),
+        ("S:a Grundskola", "sum"),
+        ("Summa", "sum"),  # the word alone
+        ("Förskola Summa", "sum"),  # an Excel pivot table puts the sum word last
+        ("Lönesumma", "line"),  # ends with "summa" but is not the word
+        ("Summeringar", "line"),
+        ("Verksamhetens nettokostnad", "sum"),  # a subtotal without a sum word
+        ("Årets resultat", "result"),
+        ("Summa årets resultat", "result"),  # in the result list as it stands
+        ("Summa nämndens resultat", "result"),  # a result once the sum word is taken off
+        ("Nämndens resultat Summa", "result"),  # the same with the sum word last
+        ("Summa intäkter", "sum"),  # a sum before a revenue
+        ("Intäkter", "revenue"),
+        ("Övriga intäkter", "revenue"),
+        ("Kommunbidrag", "ram"),
+        ("Kommunbidrag 2022", "ram"),  # the ram word first, more after it
+        ("Ramavtal", "line"),  # begins with "ram" but is not the word
+        ("Personalkostnader", "line"),
+    ],
+)
+def test_a_rows_role_comes_from_its_words(packaged, label, role):
+    assert row_role(label, packaged) == role
+
+
+def test_a_rows_role_uses_the_users_words_when_given_and_the_packaged_ones_otherwise(
+    tmp_path, monkeypatch
+):
+    from klk_analysis.vocabulary import ENVIRONMENT
+
+    monkeypatch.delenv(ENVIRONMENT, raising=False)
+    monkeypatch.setattr(paths, "ROOT", tmp_path)  # no klk.toml there
+    user = load(_user_words(tmp_path, '[rows]\nrevenue = ["Taxor och avgifter"]\n'))
+    assert row_role("Taxor och avgifter", user) == "revenue"
+    assert row_role("Taxor och avgifter") == "line"
+    assert row_role("Summa Grundskola") == "sum"
+
+
+def test_the_longest_phrase_is_found_at_the_start_or_the_end(packaged):
+    ram = packaged.words("rows", "ram")  # holds "ram", "kommunbidrag" and "kommunbidrag ram"
+    assert phrase_at_start("kommunbidrag ram 2022", ram) == "kommunbidrag ram"
+    assert phrase_at_start("kommunbidrag", ram) == "kommunbidrag"
+    assert phrase_at_start("ramavtal", ram) is None
+    assert phrase_at_start("övrigt kommunbidrag", ram) is None  # not at the start
+    assert phrase_at_end("avgår tilldelad ram", ram) == "tilldelad ram"  # not just "ram"
+    assert phrase_at_end("övrigt anslag", ram) == "anslag"
+    assert phrase_at_end("anslag", ram) is None  # the whole label is not a word at the end
+    assert phrase_at_end("övrigt lönebidrag", ram) is None
+    assert phrase_at_end("kommunbidrag övrigt", ram) is None  # not at the end
+
+
+@pytest.mark.parametrize(
+    ("label", "name"),
+    [
+        ("Summa Grundskola", "Grundskola"),
+        ("S:a Grundskola", "Grundskola"),
+        ("Summa Rektorsområde IX", "Rektorsområde IX"),  # every word after the sum word
+        ("Summa: Förskola", "Förskola"),
+        ("Summa - Förskola", "Förskola"),
+        ("Summa – Förskola –", "Förskola"),
+        ("Summa Förskola:", "Förskola"),
+        ("Förskola Nord Summa", "Förskola Nord"),  # a pivot table's sum word last
+        ("Rektorsområde IX Summa", "Rektorsområde IX"),
+        ("Förskola - Summa", "Förskola"),
+        ("Förskola: Summa", "Förskola"),
+        ("Summa", "Summa"),  # nothing after the word: the label is the name
+        ("Summa:", "Summa:"),
+        ("Summa-Förskola", "Summa-Förskola"),  # one word in the label: it cannot be split
+        ("Förskola-Summa", "Förskola-Summa"),
+        ("Grundskola", "Grundskola"),  # no sum word
+        ("Lönesumma", "Lönesumma"),
+    ],
+)
+def test_a_sums_name_is_its_label_without_the_sum_word(packaged, label, name):
+    assert without_sum_word(label, packaged) == name
+
+
+def test_a_users_sum_word_of_two_words_is_taken_off_whole(tmp_path):
+    user = load(_user_words(tmp_path, '[rows]\nsum = ["Summa totalt"]\n'))
+    assert without_sum_word("Summa totalt Grundskola", user) == "Grundskola"
+    assert without_sum_word("Grundskola Summa totalt", user) == "Grundskola"
+    assert without_sum_word("Summa Grundskola", user) == "Grundskola"  # the packaged word too
+
+
+def test_an_edited_users_file_is_read_again(tmp_path):
+    import os
+
+    user = _user_words(tmp_path, '[rows]\nrevenue = ["Taxor"]\n')
+    assert row_role("Taxor", load(user)) == "revenue"
+    user.write_text('[rows]\nrevenue = ["Avgifter"]\n', encoding="utf-8")
+    changed = user.stat().st_mtime_ns + 1_000_000_000  # a second later, whatever the clock
+    os.utime(user, ns=(changed, changed))
+    edited = load(user)
+    assert row_role("Avgifter", edited) == "revenue"
+    assert row_role("Taxor", edited) == "line"
+
+
+def test_a_misspelt_section_names_every_section_there_is(tmp_path):
+    user = _user_words(tmp_path, '[measure]\nutfall = ["Ack"]\n')
+    with pytest.raises(UnusableInputError) as info:
+        load(user)
+    assert str(info.value) == (
+        f"{user}: avsnittet [measure] finns inte i ordlistan. Förväntade ett av [measures], "
+        "[measure_words], [periods], [months], [units], [sheets], [rows], [columns], [board]."
+    )
+
+
+def test_a_users_result_word_that_begins_with_a_sum_word_is_a_result(tmp_path):
+    # "Totalt nämnden" is in the result list as it stands; without "totalt" it is not.
+    user = load(_user_words(tmp_path, '[rows]\nresult = ["Totalt nämnden"]\n'))
+    assert row_role("Totalt nämnden", user) == "result"
+    assert row_role("Totalt förvaltningen", user) == "sum"

@@ -43,3 +43,4 @@ def test_a_forecast_below_its_projections_is_called_the_worse():
 def test_measures_and_severities_in_swedish():
     assert wording.MEASURE_NAMES["avvikelse_arsprognos"] == "avvikelse årsprognos"
     assert wording.SEVERITY == {"error": "FEL", "warning": "VARNING", "info": "INFO"}
+    assert wording.SEVERITY_IN_REPORT["info"] == "Avrundning"  # a note is a rounding gap

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from klk_analysis import wording
 from klk_analysis.errors import RunFailedError
 from klk_analysis.formatting import XLSX_NUMBER_FORMAT, mnkr, rounded
 from klk_analysis.loading import Workbook, ram_row
@@ -129,16 +130,24 @@ def compilation_table(boards: pd.DataFrame) -> pd.DataFrame:
 
 
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Return the compilation with Swedish headers and amounts as printed (one decimal)."""
-    shown = {"board": "Nämnd"}
-    out = table.rename(columns={**shown, **FIGURES})
-    for header in FIGURES.values():
-        out[header] = [("" if pd.isna(v) else mnkr(v)) for v in out[header]]
-    out["Status"] = [
+    """Return the compilation as a display frame: Swedish headers, amounts, each board linked."""
+    from klk_analysis.tables import KIND, Link
+
+    status = [
         m if t else (STATUS_OK if s == STATUS_OK else m)
         for s, m, t in zip(table["status"], table["message"], table["is_total"], strict=True)
     ]
-    return out[["Nämnd", *FIGURES.values(), "Status"]]
+    return pd.DataFrame(
+        {
+            "Nämnd": [
+                Link(name, link) if link else name
+                for name, link in zip(table["board"], table["link"], strict=True)
+            ],
+            **{header: table[key].astype(float) for key, header in FIGURES.items()},
+            "Status": status,
+            KIND: ["result" if t else "line" for t in table["is_total"]],
+        }
+    ).reset_index(drop=True)
 
 
 def reconcile(table: pd.DataFrame, read: pd.DataFrame, tolerance: float) -> pd.DataFrame:
@@ -201,7 +210,8 @@ def _largest(table: pd.DataFrame, key: str, positive: bool, count: int = 2) -> l
 
 def sentences(table: pd.DataFrame, period: Period) -> str:
     """Return the paragraph naming the total and the boards with the largest deviations."""
-    from klk_analysis.narrative import period_span, render
+    from klk_analysis.formatting import period_span
+    from klk_analysis.narrative import render
 
     total = table[table["is_total"]].iloc[0]
     boards = table[~table["is_total"]]
@@ -224,7 +234,8 @@ def sentences(table: pd.DataFrame, period: Period) -> str:
 def deviation_charts(table: pd.DataFrame, period: Period) -> list:
     """Chart the budget and the forecast deviation per board, largest on top."""
     from klk_analysis.charts import Chart, _deviation_chart, source_note
-    from klk_analysis.narrative import period_span, render
+    from klk_analysis.formatting import period_span
+    from klk_analysis.narrative import render
 
     boards = table[~table["is_total"] & (table["status"] == STATUS_OK)]
     total = table[table["is_total"]].iloc[0]
@@ -307,22 +318,22 @@ def accuracy_bias(errors: pd.DataFrame) -> pd.DataFrame:
 
 
 def accuracy_display(errors: pd.DataFrame) -> pd.DataFrame:
-    """Return the accuracy table with Swedish headers, signed amounts and the mean as last row."""
-    from klk_analysis.narrative import signed
-    from klk_analysis.periods import MONTH_NAMES_SV
+    """Return the accuracy table as a display frame: a row per board, the mean as last row."""
+    from klk_analysis.formatting import MONTH_NAMES_SV
+    from klk_analysis.tables import KIND
 
     headers = {m: f"Prognos i {MONTH_NAMES_SV[m - 1]}" for m in errors.columns}
     mean = errors.mean().rename(ACCURACY_MEAN)
-    shown = pd.concat([errors, mean.to_frame().T]).rename(columns=headers)
-    for header in headers.values():
-        shown[header] = ["" if pd.isna(v) else signed(v) for v in shown[header]]
-    return shown.rename_axis("Nämnd").reset_index()
+    shown = pd.concat([errors, mean.to_frame().T]).rename(columns=headers).astype(float)
+    return (
+        shown.rename_axis("Nämnd").reset_index().assign(**{KIND: ["line"] * len(errors) + ["sum"]})
+    )
 
 
 def accuracy_sentences(errors: pd.DataFrame, year: int) -> str:
     """Return the sentences on the bias across boards, one per forecast month."""
+    from klk_analysis.formatting import MONTH_NAMES_SV
     from klk_analysis.narrative import render
-    from klk_analysis.periods import MONTH_NAMES_SV
 
     months = [
         {**r, "name": MONTH_NAMES_SV[int(r["month"]) - 1]}
@@ -334,8 +345,8 @@ def accuracy_sentences(errors: pd.DataFrame, year: int) -> str:
 def accuracy_charts(errors: pd.DataFrame, year: int) -> list:
     """Chart outcome − forecast per board for each forecast month of the year."""
     from klk_analysis.charts import Chart, _deviation_chart
+    from klk_analysis.formatting import MONTH_NAMES_SV
     from klk_analysis.narrative import render
-    from klk_analysis.periods import MONTH_NAMES_SV
 
     charts = []
     for month in errors.columns:
@@ -367,89 +378,63 @@ def accuracy_charts(errors: pd.DataFrame, year: int) -> list:
 # --- the renderers -------------------------------------------------------------------------------
 
 
-def html_table(
-    shown: pd.DataFrame,
-    caption: str,
-    row_classes: list[str],
-    names: list[str] | None = None,
-    table_class: str = "tabell",
-) -> str:
-    """Return a table of Swedish headers and printed values as accessible HTML, all escaped.
+def table_part(table: pd.DataFrame, caption: str):
+    """Return the compilation as a table of the page, each board linked to its report."""
+    from klk_analysis.sections import Table
 
-    The first column heads each row (names, when given, is its HTML: a board's link); a Status
-    column is text, every other column an amount.
-    """
-    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in shown.columns)
-    lines = [
-        f'<table class="{table_class}">',
-        f"<caption>{esc(caption)}</caption>",
-        f"<thead><tr>{head}</tr></thead>",
-        "<tbody>",
-    ]
-    for i, (_, row) in enumerate(shown.iterrows()):
-        name = names[i] if names is not None else esc(row.iloc[0])
-        cells = "".join(
-            f'<td class="{"status" if h == "Status" else "tal"}">{esc(row[h])}</td>'
-            for h in shown.columns[1:]
-        )
-        lines.append(f'<tr class="{row_classes[i]}"><th scope="row">{name}</th>{cells}</tr>')
-    lines += ["</tbody>", "</table>"]
-    return "\n".join(lines)
+    # In the page's flow, not a scroll area: on a screen the Status column stays in view.
+    options = {"css": "tabell sammanstallning", "scroll": False}
+    return Table(display_table(table), caption, options)
 
 
-def table_html(table: pd.DataFrame, caption: str) -> str:
-    """Return the compilation as an accessible HTML table, each board linked to its report."""
-    shown = display_table(table)
-    names = [
-        f'<a href="{esc(link, quote=True)}">{esc(name)}</a>' if link else esc(name)
-        for name, link in zip(shown["Nämnd"], table["link"], strict=True)
-    ]
-    kinds = ["summa resultat" if t else "rad" for t in table["is_total"]]
-    return html_table(shown, caption, kinds, names, "tabell sammanstallning")
-
-
-def findings_html(notes: pd.DataFrame) -> str:
+def findings_parts(notes: pd.DataFrame) -> tuple:
     """Return the reconciliation's findings as a list, or the sentence that everything agrees."""
+    from klk_analysis.sections import Bullets, paragraphs
+    from klk_analysis.tables import Strong
+
     if notes.empty:
-        return (
-            "<p>Varje nämnds rad stämmer till öret med nämndens egen rapport, och nämnderna "
-            "summerar till kommunens total.</p>"
+        return paragraphs(
+            [
+                "Varje nämnds rad stämmer till öret med nämndens egen rapport, och nämnderna "
+                "summerar till kommunens total."
+            ]
         )
-    words = {"error": "Fel", "warning": "Varning", "info": "Avrundning"}
-    items = "".join(
-        f'<li><strong class="{esc(s)}">{words.get(s, s)}:</strong> {esc(m)}</li>'
+    words = wording.SEVERITY_IN_REPORT
+    items = tuple(
+        (Strong(f"{words.get(s, s)}:", s), f" {m}")
         for s, m in zip(notes["severity"], notes["message"], strict=True)
     )
-    return f"<ul>{items}</ul>"
+    return (Bullets(items),)
 
 
-def accuracy_html(errors: pd.DataFrame, charts: list, year: int) -> list[str]:
+def accuracy_sections(errors: pd.DataFrame, charts: list, year: int) -> list:
     """Return the prognossäkerhet section: the bias sentences, the table and its charts."""
-    from klk_analysis.charts import figure_html
+    from klk_analysis.sections import Figure, Table, paragraphs, section
+    from klk_analysis.tables import KIND
 
     if errors.empty:
         return []
     shown = accuracy_display(errors)
+    signed = tuple(c for c in shown.columns[1:] if c != KIND)
     caption = (
         f"Prognossäkerhet per nämnd {year}: årets resultat minus nämndens årsprognos för det "
         "(mnkr); positivt när utfallet blev bättre än prognosen"
     )
-    kinds = ["summa" if name == ACCURACY_MEAN else "rad" for name in shown["Nämnd"]]
-    return [
-        "<h2>Prognossäkerhet per nämnd</h2>",
-        f"<p>{esc(accuracy_sentences(errors, year))}</p>",
-        html_table(shown, caption, kinds),
-        *(figure_html(c, SCREEN_DPI) for c in charts),
+    parts = [
+        *paragraphs([accuracy_sentences(errors, year)]),
+        Table(shown, caption, {"signed": signed, "scroll": False}),
+        *(Figure(c, SCREEN_DPI) for c in charts),
     ]
+    return [section("Prognossäkerhet per nämnd", 2, parts)]
 
 
 def render_html(
-    table, notes, paragraph, charts, period: Period, footer: str, accuracy: list[str] = ()
+    table, notes, paragraph, charts, period: Period, footer: str, accuracy: list = ()
 ) -> str:
     """Return sammanstallning.html: one self-contained page under the reports' email rules."""
-    from klk_analysis.charts import figure_html
+    from klk_analysis.formatting import period_span
     from klk_analysis.htmlexport import TEMPLATES
-    from klk_analysis.narrative import period_span
+    from klk_analysis.sections import Block, Figure, document_html, paragraphs, section
 
     css = (TEMPLATES / "rapport" / "rapport.css").read_text(encoding="utf-8")
     title = f"Sammanställning per nämnd, {period_span(period)} {period.year}"
@@ -459,27 +444,25 @@ def render_html(
         "Avvikelserna är positiva när nämnden gör bättre än budget. Varje nämnds namn "
         "länkar till dess rapport i mappen bredvid den här filen."
     )
-    body = [
-        f"<h1>{esc(title)}</h1>",
-        f"<p>{esc(paragraph)}</p>",
-        f"<p>{esc(explanation)}</p>",
-        table_html(table, caption),
-        "<h2>Diagram</h2>",
-        *(figure_html(c, SCREEN_DPI) for c in charts),
-        *accuracy,
-        "<h2>Avstämning mot nämndernas rapporter</h2>",
-        '<section class="avstamning">',
-        findings_html(notes),
-        "</section>",
-    ]
+    heading = section(title, 1, [*paragraphs([paragraph, explanation]), table_part(table, caption)])
+    checks = Block(findings_parts(notes), "avstamning", "section")
+    body = document_html(
+        heading,
+        [
+            section("Diagram", 2, [Figure(c, SCREEN_DPI) for c in charts]),
+            *accuracy,
+            section("Avstämning mot nämndernas rapporter", 2, [checks]),
+        ],
+        contents=False,
+    )
     return (
         '<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n<style>\n{css}\n"
-        "table.sammanstallning td.status { text-align: left; white-space: normal; "
+        "table.sammanstallning td:not(.tal) { text-align: left; white-space: normal; "
         "min-width: 6em; }\n</style>\n</head>\n<body>\n"
         '<main class="rapport">\n'
-        + "\n".join(body)
+        + body
         + f'\n<footer class="sidfot"><p>{esc(footer)}</p></footer>\n</main>\n</body>\n</html>\n'
     )
 
@@ -593,7 +576,7 @@ def write_compilation(
     parsed = Period.parse(period)
     register = read_register(register_file) if register_file is not None else pd.DataFrame()
     errors = forecast_accuracy(register, parsed, [e["board"] for e in entries])
-    section = accuracy_html(errors, accuracy_charts(errors, parsed.year), parsed.year)
+    section = accuracy_sections(errors, accuracy_charts(errors, parsed.year), parsed.year)
     html = render_html(
         table,
         notes,

@@ -86,7 +86,7 @@ def content_record(workbook: Workbook, context: dict, charts: list[Chart]) -> di
         "board": workbook.board,
         "title": narrative.report_title(workbook.board, workbook.period),
         "report_name": context["report_name"],
-        "period_text": f"{span} {year}",
+        "period_text": formatting.period_text(workbook.period),
         "source_file": workbook.path.name,
         "summary": narrative.summary(context),
         "comments": narrative.comments(context),

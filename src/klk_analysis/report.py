@@ -1,10 +1,23 @@
-"""The report notebook's building blocks: each function returns one displayable piece of HTML."""
+"""The report notebook's building blocks: each function returns content records (sections).
 
-import html
+The economy functions return parts (paragraphs, display frames, figures) that `economy` puts
+under their headings; `document` places them in the organisation's sections and renders the
+whole report as HTML once (`sections.document_html`).
+"""
+
 from dataclasses import dataclass
 from pathlib import Path
 
-from klk_analysis import charts, delivery, display, narrative, organisation_html, paths, tables
+from klk_analysis import (
+    charts,
+    delivery,
+    display,
+    narrative,
+    organisation_sections,
+    paths,
+    tables,
+    wording,
+)
 from klk_analysis.errors import UnusableInputError
 from klk_analysis.forecasts import (
     DEFAULT_THRESHOLD_MNKR,
@@ -12,17 +25,36 @@ from klk_analysis.forecasts import (
     method_note,
     write_forecast_xlsx,
 )
-from klk_analysis.formatting import mnkr, period_text
-from klk_analysis.loading import Table, Workbook, tidy
+from klk_analysis.formatting import (
+    MONTH_NAMES_SV,
+    count_phrase,
+    mnkr,
+    number_word,
+    period_text,
+)
+from klk_analysis.loading import Workbook, tidy
 from klk_analysis.organisation import Organisation
-from klk_analysis.periods import MONTH_NAMES_SV, Period
+from klk_analysis.periods import Period
 from klk_analysis.register import (
     ForecastRun,
     accuracy_alt_text,
     accuracy_chart,
     forecast_run,
 )
+from klk_analysis.sections import (
+    Block,
+    Bullets,
+    Figure,
+    Paragraph,
+    Part,
+    Section,
+    Table,
+    document_html,
+    paragraphs,
+    section,
+)
 from klk_analysis.source import Source, read_source, saved_source
+from klk_analysis.tables import Strong
 from klk_analysis.validation import (
     DEFAULT_TOLERANCE,
     Finding,
@@ -31,7 +63,8 @@ from klk_analysis.validation import (
     reconcile,
 )
 
-SEVERITY_SV = {"error": "Fel", "warning": "Varning", "info": "Avrundning"}
+# The economy part's headings stand under the Ekonomi area's (h3).
+ECONOMY_LEVEL = 4
 ROUNDING_CAPTION = (
     "Avrundningsdifferenser: tryckt belopp mot det som räknas fram ur tabellens belopp (mnkr)"
 )
@@ -110,17 +143,11 @@ def report_title(board: str, period: Period) -> str:
     return narrative.report_title(board, period)
 
 
-def title(data: ReportData) -> Html:
+def title(data: ReportData) -> Section:
     """Return the report's heading with the board, the period and the source file."""
-    heading = html.escape(report_title(data.board, data.period))
-    months = html.escape(period_text(data.period))
-    source = html.escape(data.workbook.path.name)
-    return Html(
-        f"<h1>{heading}</h1>\n"
-        f'<p class="kalla">Ekonomi {months}. Belopp i miljoner kronor (mnkr). '
-        f"Källa: arbetsboken {source}.</p>",
-        report_title(data.board, data.period),
-    )
+    months, source = period_text(data.period), data.workbook.path.name
+    kalla = f"Ekonomi {months}. Belopp i miljoner kronor (mnkr). Källa: arbetsboken {source}."
+    return section(report_title(data.board, data.period), 1, paragraphs([kalla], "kalla"))
 
 
 def economy_context(data: ReportData) -> dict:
@@ -128,59 +155,51 @@ def economy_context(data: ReportData) -> dict:
     return narrative.economy_context(data.workbook, list(data.findings))
 
 
-def _paragraphs(texts: list[str]) -> str:
-    return "\n".join(f"<p>{html.escape(text)}</p>" for text in texts)
-
-
-def summary(data: ReportData) -> Html:
+def summary(data: ReportData) -> tuple[Part, ...]:
     """Return the summary: total revenue budget and driftram, the result and the forecast."""
-    texts = narrative.summary(economy_context(data))
-    return Html(_paragraphs(texts), " ".join(texts))
+    return paragraphs(narrative.summary(economy_context(data)))
 
 
-def comments(data: ReportData) -> Html:
+def comments(data: ReportData) -> tuple[Part, ...]:
     """Return the comments on result and forecast as a list, as the source document has them."""
     texts = narrative.comments(economy_context(data))
-    items = "".join(f"<li>{html.escape(text)}</li>" for text in texts)
-    return Html(f'<ul class="kommentarer">{items}</ul>', " ".join(texts))
+    return (Bullets(tuple((t,) for t in texts), "kommentarer"),)
 
 
 def _is_rounding(finding: Finding) -> bool:
     return finding.severity == "info" and finding.computed is not None
 
 
-def _finding_item(finding: Finding, path: Path) -> str:
+def _finding_item(finding: Finding, path: Path) -> tuple:
     if finding.severity == "info" and not _is_rounding(finding):
         # A note from reading the workbook (blank cells read as zero, no forecast columns):
         # its own sentence, naming the file by its name rather than its whole path.
         text = finding.message.replace(str(path), path.name)
-        return f'<li><strong class="info">Notering:</strong> {html.escape(text)}</li>'
-    label = SEVERITY_SV[finding.severity]
+        return (Strong("Notering:", "info"), f" {text}")
+    label = wording.SEVERITY_IN_REPORT[finding.severity]
     # The report's own sentence from the finding's fields, not the command line's message.
-    message = html.escape(narrative.finding_sentence(finding))
-    return f'<li><strong class="{finding.severity}">{label}:</strong> {message}</li>'
+    return (Strong(f"{label}:", finding.severity), f" {narrative.finding_sentence(finding)}")
 
 
-def rounding_table(notes: list[Finding]) -> str:
+def rounding_table(notes: list[Finding]) -> Table:
     """Return the rounding notes as a compact table: where, printed, computed and the gap."""
-    return tables.frame_html(
+    return Table(
         display.rounding_frame(notes),
         ROUNDING_CAPTION,
-        css="tabell avrundning",
-        signed=display.ROUNDING_SIGNED,
+        {"css": "tabell avrundning", "signed": display.ROUNDING_SIGNED},
     )
 
 
-def findings_section(data: ReportData) -> Html:
+def findings_section(data: ReportData) -> Block:
     """Return the reconciliation's outcome: a sentence with the counts, then every finding."""
     counts = count_by_severity(list(data.findings))
-    notes_text = narrative.count_phrase(
+    notes_text = count_phrase(
         sum(map(_is_rounding, data.findings)), "avrundningsdifferens", "avrundningsdifferenser"
     )
     summary = (
         "Avstämningen av arbetsbokens summor och avvikelser gav "
-        f"{narrative.count_phrase(counts['error'], 'fel', 'fel', neuter=True)}, "
-        f"{narrative.count_phrase(counts['warning'], 'varning', 'varningar')} och "
+        f"{count_phrase(counts['error'], 'fel', 'fel', neuter=True)}, "
+        f"{count_phrase(counts['warning'], 'varning', 'varningar')} och "
         f"{notes_text} (högst {mnkr(data.tolerance)} mnkr, eftersom summorna är beräknade "
         "före avrundning)."
     )
@@ -192,32 +211,33 @@ def findings_section(data: ReportData) -> Html:
         if f.severity == "info" and f.printed is not None and f.computed is not None
     ]
     serious += [f for f in data.findings if f.severity == "info" and f not in notes]
-    parts = [f'<section class="avstamning"><p>{html.escape(summary)}</p>']
+    parts: list[Part] = [Paragraph((summary,))]
     if serious:
         path = data.workbook.path
-        parts.append("<ul>" + "".join(_finding_item(f, path) for f in serious) + "</ul>")
+        parts.append(Bullets(tuple(_finding_item(f, path) for f in serious)))
     if notes:
         # A plain table, not a closed <details>: printed on paper it must still show every note.
         parts.append(rounding_table(notes))
-    parts.append("</section>")
-    return Html("\n".join(parts), summary)
+    return Block(tuple(parts), "avstamning", tag="section")
 
 
-def table_html(table: Table, caption: str) -> Html:
-    """Return a table as printed: its rows and headers, Swedish numbers, real header cells."""
-    return Html(tables.table_html(table, caption), caption)
+def printed_table(table) -> Table:
+    """Return a table as printed: its title said to screen readers, the unit as caption."""
+    return Table(
+        tables.printed_frame(table),
+        tables.UNIT_NOTE.capitalize(),
+        {"title": tables.TITLES.get(table.name, table.sheet), "label": tables.caption(table)},
+    )
 
 
-def resultatrakning_table(data: ReportData) -> Html:
+def resultatrakning_table(data: ReportData) -> tuple[Part, ...]:
     """Return the resultaträkning as printed in the source workbook."""
-    table = data.workbook.resultatrakning
-    return Html(tables.table_html(table), tables.caption(table))
+    return (printed_table(data.workbook.resultatrakning),)
 
 
-def driftredovisning_table(data: ReportData) -> Html:
+def driftredovisning_table(data: ReportData) -> tuple[Part, ...]:
     """Return the driftredovisning per unit as printed in the source workbook."""
-    table = data.workbook.driftredovisning
-    return Html(tables.table_html(table), tables.caption(table))
+    return (printed_table(data.workbook.driftredovisning),)
 
 
 def economy_charts(data: ReportData) -> list[charts.Chart]:
@@ -225,12 +245,9 @@ def economy_charts(data: ReportData) -> list[charts.Chart]:
     return charts.economy_charts(data.workbook)
 
 
-def figures(chart_list: list[charts.Chart]) -> Html:
-    """Return the charts as HTML figures with embedded images, text alternatives and captions."""
-    return Html(
-        "\n".join(charts.figure_html(c) for c in chart_list),
-        "; ".join(c.title for c in chart_list),
-    )
+def figures(chart_list: list[charts.Chart]) -> tuple[Part, ...]:
+    """Return the charts as figures with embedded images, text alternatives and captions."""
+    return tuple(Figure(c) for c in chart_list)
 
 
 def write_outputs(
@@ -256,33 +273,41 @@ def organisation(data: ReportData) -> Organisation:
     return data.source.organisation
 
 
-def _sections(data: ReportData, org: Organisation) -> list[organisation_html.Section]:
+def economy(
+    data: ReportData,
+    chart_list: list[charts.Chart],
+    forecast: ForecastRun,
+    forecast_chart_list: list[charts.Chart],
+) -> list[Section]:
+    """Return the economy part's sections in the report's order, under the Ekonomi area."""
+    parts = {
+        "Resultaträkning": resultatrakning_table(data),
+        "Driftredovisning – underliggande enheter": driftredovisning_table(data),
+        "Diagram": figures(chart_list),
+        "Kommentarer till resultat och prognos": comments(data),
+        "Prognos": (
+            *forecast_text(forecast),
+            *forecast_tables(forecast, data),
+            *forecast_notes(forecast),
+        ),
+        "Prognossäkerhet": (*accuracy_section(forecast, data), *figures(forecast_chart_list)),
+        "Avstämning av arbetsboken": (findings_section(data),),
+    }
+    return [section(heading, ECONOMY_LEVEL, content) for heading, content in parts.items()]
+
+
+def sections(data: ReportData, org: Organisation, economy_part: list[Section]) -> list[Section]:
+    """Return the report's sections: the organisation's, with the economy part where it belongs."""
     # The economy's summary sentences open the report's Sammanfattning, as in the document.
-    return organisation_html.report_sections(
-        org,
-        data.board,
-        data.period,
-        economy_html=organisation_html.ECONOMY_SLOT,
-        economy_summary_html=summary(data).html,
+    return organisation_sections.report_sections(
+        org, data.board, data.period, economy=economy_part, economy_summary=summary(data)
     )
 
 
-def contents(data: ReportData, org: Organisation) -> Html:
-    """Return the table of contents, linking to every section of the report."""
-    sections = _sections(data, org)
-    return Html(organisation_html.table_of_contents_html(sections), "Innehåll")
-
-
-def before_economy(data: ReportData, org: Organisation) -> Html:
-    """Return the report from the summary up to the economy tables, in the document's order."""
-    before, _after = organisation_html.split_at_economy(_sections(data, org))
-    return Html(before, "Sammanfattning … Ekonomi")
-
-
-def after_economy(data: ReportData, org: Organisation) -> Html:
-    """Return what follows the economy tables: the economy's commitments, internal control."""
-    _before, after = organisation_html.split_at_economy(_sections(data, org))
-    return Html(after, "Åtaganden inom ekonomi, intern styrning och kontroll")
+def document(data: ReportData, org: Organisation, economy_part: list[Section]) -> Html:
+    """Return the whole report as HTML, rendered once: title, table of contents, sections."""
+    heading = title(data)
+    return Html(document_html(heading, sections(data, org, economy_part)), heading.heading)
 
 
 # --- Prognos: projections beside the årsprognos, the forecast register, prognossäkerhet --------
@@ -310,7 +335,7 @@ def forecasts(
     )
 
 
-def forecast_text(run: ForecastRun) -> Html:
+def forecast_text(run: ForecastRun) -> tuple[Part, ...]:
     """Return the flagged forecasts in words: the result, the lines behind it, the units."""
     if run.projections["arsprognos"].isna().all():
         texts = ["Arbetsboken har ingen årsprognos; tabellerna visar beräkningarna av helåret."]
@@ -318,49 +343,43 @@ def forecast_text(run: ForecastRun) -> Html:
         texts = run.sentences or [
             "Årsprognosen ligger inom beräkningarna av helåret för alla rader och enheter."
         ]
-    return Html(_paragraphs(texts), " ".join(texts))
+    return paragraphs(texts)
 
 
-def forecast_notes(run: ForecastRun) -> Html:
+def forecast_notes(run: ForecastRun) -> tuple[Part, ...]:
     """Return the short "Om beräkningarna" paragraph: how the projections are made, what lacks."""
     note = method_note(run.projections, run.threshold)
-    return Html(
-        f'<p class="om-berakningarna"><strong>Om beräkningarna.</strong> {html.escape(note)}</p>',
-        note,
-    )
+    return (Paragraph((Strong("Om beräkningarna."), f" {note}"), "om-berakningarna"),)
 
 
-def forecast_tables(run: ForecastRun, data: ReportData) -> Html:
+def forecast_tables(run: ForecastRun, data: ReportData) -> tuple[Part, ...]:
     """Return the projections beside the årsprognos: the resultaträkning, then the units."""
-    parts = [
-        tables.frame_html(
+    return tuple(
+        Table(
             display.forecast_frame(run.projections, table),
             f"{title}: helåret beräknat utifrån {period_text(data.period)} och "
             f"{FORECAST_LABEL.lower()} (mnkr). Tom cell: kan inte beräknas.",
         )
         for table, (title, _label) in display.FORECAST_TABLES.items()
-    ]
-    return Html("\n".join(parts), "Helåret beräknat och årsprognosen")
+    )
 
 
 def _years_text(first: int, last: int, years: int) -> str:
     if first == last:
         return str(int(first))
-    return (
-        f"{narrative.number_word(int(years), neuter=True)} år mellan {int(first)} och {int(last)}"
-    )
+    return f"{number_word(int(years), neuter=True)} år mellan {int(first)} och {int(last)}"
 
 
-def accuracy_section(run: ForecastRun, data: ReportData) -> Html:
+def accuracy_section(run: ForecastRun, data: ReportData) -> tuple[Part, ...]:
     """Return prognossäkerhet at year-end: outcome − each earlier forecast, and the bias."""
     if data.period.month != 12:
         periods = run.register[run.register["board"] == data.board]["period"].nunique()
         text = (
             "Prognossäkerheten redovisas i årsredovisningen, när årets utfall är känt. "
             "Prognosregistret har prognoser från "
-            f"{narrative.count_phrase(periods, 'period', 'perioder')} för {data.board}."
+            f"{count_phrase(periods, 'period', 'perioder')} för {data.board}."
         )
-        return Html(_paragraphs([text]), text)
+        return paragraphs([text])
     result = run.bias[(run.bias["kind"] == "result") & (run.bias["method"] == "arsprognos")]
     # Outcome minus forecast: positive when the year turned out better than forecast.
     sentences = [
@@ -371,12 +390,7 @@ def accuracy_section(run: ForecastRun, data: ReportData) -> Html:
         for r in result.itertuples()
     ]
     caption = f"Prognossäkerhet {data.period.year}: utfall helår minus prognos (mnkr)"
-    return Html(
-        _paragraphs(sentences)
-        + "\n"
-        + tables.frame_html(display.accuracy_frame(run.accuracy), caption),
-        " ".join(sentences) or caption,
-    )
+    return (*paragraphs(sentences), Table(display.accuracy_frame(run.accuracy), caption))
 
 
 def forecast_charts(run: ForecastRun, data: ReportData) -> list[charts.Chart]:

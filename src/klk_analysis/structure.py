@@ -42,6 +42,8 @@ class Structure:
 
 def _matches(row: Row, rows: list[Row], members: list[int]) -> int:
     """Count the columns in which the members add up to the row's figure."""
+    if not members:
+        return 0  # no rows add up to nothing: a result printed as 0,0 is not "the sum of none"
     count = 0
     for j, printed in enumerate(row.values):
         computed = sum(rows[m].values[j] for m in members)
@@ -160,14 +162,14 @@ def _parse(rows: list[Row], order: list[int], headings: bool) -> tuple[dict, dic
                 heading_k = len(open_items) - frames[-1][1]
             layout = _default_parts(open_items, is_sum, n == last_sum)
             default = heading_k if heading_k and n != last_sum else layout
+            # the layout's choice first: another wins only by adding up in more columns, so
+            # when nothing adds up the layout decides
             k, best_score = default, -1
             for option in [default, *[c for c in candidates if c != default]]:
                 got = _matches(row, rows, open_items[len(open_items) - option :])
                 if got > best_score:
                     k, best_score = option, got
-            if best_score <= 0:
-                k = default
-            score += max(best_score, 0)
+            score += best_score
             if heading_k and k == heading_k:
                 name, _ = frames.pop()
                 names[i] = name

@@ -1,12 +1,14 @@
 """Tables as printed and their renderers: display frames to HTML (one renderer), xlsx and CSV.
 
 A display frame is a DataFrame with Swedish headers: its first column heads each row, float
-columns are amounts in mnkr (an empty cell where NaN), other columns are text, and the column
-KIND, when there is one, says how each row is printed (see ROW_CLASSES; HEADING for a group
-heading without figures). `frame_html` is the one place a table becomes HTML and is escaped.
+columns are amounts in mnkr (an empty cell where NaN), other columns are text (or a `Link`, a
+`Marked` symbol with its words), and the column KIND, when there is one, says how each row is
+printed (see ROW_CLASSES; HEADING for a group heading without figures). `frame_html` is the one
+place a table becomes HTML, `inline_html` the one place a cell's or a sentence's text is escaped.
 """
 
 import csv
+from dataclasses import dataclass
 from html import escape as esc
 from pathlib import Path
 
@@ -46,6 +48,56 @@ ROW_CLASSES = {
 # The display frame's column of row kinds, which styles its rows and is not shown.
 KIND = "Radtyp"
 HEADING = "heading"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A text that links to a place: a section of the same page or a file beside it."""
+
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A value shown by a symbol's shape and its words (never colour alone), styled by css.
+
+    Without words the symbol is the content (a legend's symbol column); without a symbol the
+    words are styled alone ("ej angiven").
+    """
+
+    text: str
+    symbol: str = ""
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class Strong:
+    """Words in bold that lead a sentence or name an item: "Fel:", "Om beräkningarna."."""
+
+    text: str
+    css: str = ""
+
+
+def inline_html(value) -> str:
+    """Return a cell's or a sentence's piece as HTML: text escaped, links and symbols marked."""
+    if isinstance(value, Link):
+        return f'<a href="{esc(value.href, quote=True)}">{esc(value.text)}</a>'
+    if isinstance(value, Strong):
+        css = f' class="{esc(value.css, quote=True)}"' if value.css else ""
+        return f"<strong{css}>{esc(value.text)}</strong>"
+    if isinstance(value, Marked):
+        css = esc(value.css, quote=True)
+        if not value.symbol:
+            return f'<span class="{css}">{esc(value.text)}</span>'
+        if not value.text:
+            return f'<span class="symbol {css}">{esc(value.symbol)}</span>'
+        # The words carry the meaning; a screen reader need not name the shape as well.
+        return (
+            f'<span class="symbol {css}" aria-hidden="true">{esc(value.symbol)}</span> '
+            f'<span class="symbol-text">{esc(value.text)}</span>'
+        )
+    return esc(str(value))
 
 
 def label_header(table: Table) -> str:
@@ -108,58 +160,46 @@ def frame_html(
     label: str = "",
     css: str = "tabell",
     signed: tuple[str, ...] = (),
+    row_header: bool = True,
+    scroll: bool = True,
 ) -> str:
     """Return a display frame as an accessible HTML table in its scroll area; all text escaped.
 
     title is said before the caption to screen readers only (a heading above shows it); label
-    names the scroll area (the caption by default); signed columns show a plus on gains.
+    names the scroll area (the caption by default); signed columns show a plus on gains. An empty
+    caption leaves the table without one (a sentence above names it); row_header=False makes the
+    first column ordinary cells (a table of one row); scroll=False leaves a small table in the
+    text's flow, without a scroll area of its own to tab to.
     """
     shown = [i for i, c in enumerate(frame.columns) if c != KIND]
     amounts = {i for i in shown[1:] if pd.api.types.is_float_dtype(frame.iloc[:, i])}
     signed_at = {i for i in shown if frame.columns[i] in signed}
     hidden = f'<span class="dold">{esc(title)}. </span>' if title else ""
     head = "".join(f'<th scope="col">{esc(str(frame.columns[i]))}</th>' for i in shown)
-    lines = [
-        f'<table class="{css}">',
-        f"<caption>{hidden}{esc(caption)}</caption>",
-        f"<thead><tr>{head}</tr></thead>",
-        "<tbody>",
-    ]
+    lines = [f'<table class="{css}">']
+    if caption or title:
+        lines.append(f"<caption>{hidden}{esc(caption)}</caption>")
+    lines += [f"<thead><tr>{head}</tr></thead>", "<tbody>"]
     kinds = frame[KIND] if KIND in frame.columns else ["line"] * len(frame)
     for values, kind in zip(frame.itertuples(index=False), kinds, strict=True):
-        heads = esc(str(values[shown[0]]))
+        heads = inline_html(values[shown[0]])
         if kind == HEADING:
             lines.append(
                 f'<tr class="rubrik"><th scope="rowgroup" colspan="{len(shown)}">{heads}</th></tr>'
             )
             continue
+        first = f'<th scope="row">{heads}</th>' if row_header else f"<td>{heads}</td>"
         cells = "".join(
             _amount_cell(values[i], i in signed_at)
             if i in amounts
-            else f"<td>{esc(str(values[i]))}</td>"
+            else f"<td>{inline_html(values[i])}</td>"
             for i in shown[1:]
         )
         row_class = ROW_CLASSES.get(kind, "rad")
-        lines.append(f'<tr class="{row_class}"><th scope="row">{heads}</th>{cells}</tr>')
+        lines.append(f'<tr class="{row_class}">{first}{cells}</tr>')
     lines += ["</tbody>", "</table>"]
-    return scroll_area("\n".join(lines), label or caption)
-
-
-def table_html(table: Table, title: str | None = None) -> str:
-    """Return the table as printed as an accessible HTML fragment; every workbook text escaped."""
-    if title:
-        return frame_html(printed_frame(table), title)
-    return frame_html(
-        printed_frame(table),
-        UNIT_NOTE.capitalize(),
-        title=TITLES.get(table.name, table.sheet),
-        label=caption(table),
-    )
-
-
-def tables_html(workbook: Workbook) -> str:
-    """Return both tables as HTML fragments, the resultaträkning first."""
-    return "\n".join(table_html(t) for t in (workbook.resultatrakning, workbook.driftredovisning))
+    table = "\n".join(lines)
+    return scroll_area(table, label or caption) if scroll else table
 
 
 def is_formula_like(text: str) -> bool:

@@ -16,6 +16,7 @@ TABLE_NAMES_DEFINITE: dict[str, str] = {k: v["definite"] for k, v in _TEXTS["tab
 ROW_KINDS: dict[str, str] = _TEXTS["row_kinds"]
 MEASURE_NAMES: dict[str, str] = _TEXTS["measures"]
 SEVERITY: dict[str, str] = _TEXTS["severity"]
+SEVERITY_IN_REPORT: dict[str, str] = _TEXTS["severity_in_report"]
 FLAG_WORDS: dict[str, str] = _TEXTS["flags"]
 
 

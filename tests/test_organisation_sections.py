@@ -1,4 +1,4 @@
-"""HTML fragments of the organisation part: structure, symbols with words, escaping, links."""
+"""The organisation part as sections: structure, symbols with words, escaping, links."""
 
 import re
 from html.parser import HTMLParser
@@ -7,19 +7,23 @@ import pytest
 
 from klk_analysis.loading import load_workbook
 from klk_analysis.organisation import load_organisation
-from klk_analysis.organisation_html import (
-    ECONOMY_SLOT,
-    anchor,
-    completion_html,
-    legend_html,
-    paragraphs_html,
+from klk_analysis.organisation_sections import (
+    completion_cell,
+    legend_parts,
     report_sections,
-    sections_html,
-    split_at_economy,
-    table_of_contents_html,
-    text_html,
+    text_parts,
 )
 from klk_analysis.periods import Period
+from klk_analysis.sections import (
+    anchor,
+    contents_html,
+    paragraphs,
+    parts_html,
+    section,
+    section_html,
+    sections_html,
+)
+from klk_analysis.tables import inline_html
 from tests.workbooks import SHIPPED, make_workbook, source_workbook
 
 VOID = {"br", "hr", "img", "meta", "link", "input"}
@@ -67,19 +71,24 @@ def _check(html: str) -> _Checker:
     return checker
 
 
+ECONOMY = [section("Ekonomidelen", 4, paragraphs(["EKONOMIDELEN"]))]
+
+
+def _bodies(sections) -> dict[str, str]:
+    return {s.heading: section_html(s) for s in sections}
+
+
 @pytest.fixture(scope="module")
 def report():
     workbook, org = load_workbook(SHIPPED), load_organisation(SHIPPED)
-    sections = report_sections(
-        org, workbook.board, workbook.period, economy_html="<p>EKONOMIDELEN</p>"
-    )
-    html = table_of_contents_html(sections) + sections_html(sections)
+    sections = report_sections(org, workbook.board, workbook.period, economy=ECONOMY)
+    html = contents_html(sections) + sections_html(sections)
     return sections, html, _check(html)
 
 
 def test_headings_in_the_source_documents_order(report):
     sections = report[0]
-    assert [(s.level, s.title) for s in sections] == [
+    assert [(s.level, s.heading) for s in sections if s.level <= 3] == [
         (2, "Sammanfattning"),
         (2, "Väsentliga händelser"),
         (2, "Sammanställning processområden"),
@@ -99,21 +108,30 @@ def test_headings_in_the_source_documents_order(report):
         (3, "Ekonomi"),
         (2, "Intern styrning och kontroll"),
     ]
+    # Under an area: the economy part (under Ekonomi only), then the area's commitments.
+    headings = [s.heading for s in sections]
+    economy = headings.index("Ekonomidelen")
+    assert headings[economy - 1 : economy + 2] == ["Ekonomi", "Ekonomidelen", "1-åriga åtaganden"]
+    commitments = [s for s in sections if s.heading == "1-åriga åtaganden"]
+    assert len(commitments) == 9 and {s.level for s in commitments} == {4}
+    assert commitments[0].id == "ataganden-naringsliv-och-arbete"
 
 
 def test_table_of_contents_links_every_section(report):
     sections, _html, checker = report
-    anchors = [s.anchor for s in sections]
+    anchors = [s.id for s in sections]
     assert len(set(anchors)) == len(anchors)
-    toc_links = checker.links[: len(sections)]
-    assert toc_links == ["#" + a for a in anchors]
+    # The table of contents goes two levels deep, as the document's.
+    listed = [s.id for s in sections if s.level <= 3]
+    toc_links = checker.links[: len(listed)]
+    assert toc_links == ["#" + a for a in listed]
     assert set(anchors) <= set(checker.ids)
     # The overview's area names link to their sections too.
     assert all(link[1:] in checker.ids for link in checker.links)
 
 
 def test_summary_and_staff_sentences_in_place(report):
-    sections = {s.title: s.body for s in report[0]}
+    sections = _bodies(report[0])
     staff = (
         "På KLK finns per mars 105 tillsvidareanställda medarbetare varav 68 kvinnor och 37 män. "
         "Sjukfrånvaron uppgår till 1,9% vilket är under målnivån på 3,0%."
@@ -121,14 +139,18 @@ def test_summary_and_staff_sentences_in_place(report):
     assert staff in sections["Sammanfattning"]
     assert staff in sections["Medarbetare"]
     assert "Kommunstyrelsen avrapporterar 14 åtaganden under 2022." in sections["Status åtaganden"]
-    assert "EKONOMIDELEN" in sections["Ekonomi"]
-    # The economy part comes before the area's commitment, as in the document.
-    assert sections["Ekonomi"].index("EKONOMIDELEN") < sections["Ekonomi"].index("1-åriga")
+    # The economy part comes after the Ekonomi area's text, before its commitment.
+    html = report[1]
+    assert (
+        html.index('id="processomrade-ekonomi"')
+        < html.index("EKONOMIDELEN")
+        < html.index('id="ataganden-ekonomi"')
+    )
 
 
 def test_overview_lists_nine_areas_with_symbol_and_words(report):
-    body = {s.title: s.body for s in report[0]}["Sammanställning processområden"]
-    rows = re.findall(r'<tr><th scope="row"><a href="#[^"]+">([^<]+)</a></th>(.*?)</tr>', body)
+    body = _bodies(report[0])["Sammanställning processområden"]
+    rows = re.findall(r'<tr[^>]*><th scope="row"><a href="#[^"]+">([^<]+)</a></th>(.*?)</tr>', body)
     assessed = {name: re.sub(r"<[^>]+>", "", cells) for name, cells in rows}
     assert len(assessed) == 9
     assert assessed["Näringsliv och arbete"] == "● Uppnår resultatmålen↗ Bättre än föregående år"
@@ -138,17 +160,17 @@ def test_overview_lists_nine_areas_with_symbol_and_words(report):
 
 
 def test_commitments_show_ej_angiven_where_the_document_lost_the_symbol(report):
-    bodies = [s.body for s in report[0] if s.level == 3]
-    commitments = "".join(bodies).count('<div class="atagande">')
-    assert commitments == 14
-    status_cells = re.findall(r'<table class="org atagande-status">.*?</table>', "".join(bodies))
-    text = [re.sub(r"<[^>]+>", "", t) for t in status_cells]
+    html = report[1]
+    assert html.count('<div class="atagande">') == 14
+    status_cells = re.findall(r'<table class="org atagande-status">.*?</table>', html, re.S)
+    text = [re.sub(r"<[^>]+>", "", t).replace("\n", "") for t in status_cells]
     assert text.count("StatusFärdiggradej angivenej angiven") == 13
     assert "StatusFärdiggrad✔ Klart, avslutatej angiven" in text
 
 
 def test_legend_explains_every_symbol():
-    text = re.sub(r"<[^>]+>", "", legend_html())
+    html = parts_html(legend_parts())
+    text = re.sub(r"<[^>]+>", "", html)
     for words in (
         # The document's legend, word for word.
         "Processområdet bedöms ej uppnå resultatmålen.",
@@ -163,16 +185,16 @@ def test_legend_explains_every_symbol():
         "ej angiven",
     ):
         assert words.casefold() in text.casefold()
-    _check(legend_html())
+    _check(html)
 
 
 def test_completion_bar_and_text():
-    assert re.sub(r"<[^>]+>", "", completion_html(80)) == "▰▰▰▰▱ 80%"
-    assert re.sub(r"<[^>]+>", "", completion_html(None)) == "ej angiven"
+    assert re.sub(r"<[^>]+>", "", inline_html(completion_cell(80))) == "▰▰▰▰▱ 80%"
+    assert re.sub(r"<[^>]+>", "", inline_html(completion_cell(None))) == "ej angiven"
 
 
 def test_text_is_escaped_and_bullets_become_lists():
-    html = text_html("Första <b>stycket</b> & mer\n\n- ett\n- två")
+    html = parts_html(text_parts("Första <b>stycket</b> & mer\n\n- ett\n- två"))
     assert html == (
         "<p>Första &lt;b&gt;stycket&lt;/b&gt; &amp; mer</p>\n<ul><li>ett</li><li>två</li></ul>"
     )
@@ -185,8 +207,8 @@ def test_anchor():
 
 def test_workbook_without_organisation_sheets_gives_only_the_economy(tmp_path):
     org = load_organisation(source_workbook(tmp_path / "ekonomi.xlsx"))
-    sections = report_sections(org, "Kommunstyrelsen", Period(2022, 3), economy_html="<p>E</p>")
-    assert [(s.level, s.title) for s in sections] == [(2, "Ekonomi")]
+    sections = report_sections(org, "Kommunstyrelsen", Period(2022, 3), economy=ECONOMY)
+    assert [(s.level, s.heading) for s in sections] == [(2, "Ekonomi"), (4, "Ekonomidelen")]
 
 
 def test_staff_and_economy_get_own_sections_without_such_areas(tmp_path):
@@ -207,8 +229,8 @@ def test_staff_and_economy_get_own_sections_without_such_areas(tmp_path):
         },
     )
     org = load_organisation(path)
-    sections = report_sections(org, "Vård- och omsorgsnämnden", Period(2023, 8), "<p>E</p>")
-    assert [s.title for s in sections] == [
+    sections = report_sections(org, "Vård- och omsorgsnämnden", Period(2023, 8), ECONOMY)
+    assert [s.heading for s in sections] == [
         "Sammanfattning",
         "Sammanställning processområden",
         "Förklaring symboler",
@@ -216,29 +238,27 @@ def test_staff_and_economy_get_own_sections_without_such_areas(tmp_path):
         "Trygg <omsorg>",
         "Medarbetare",
         "Ekonomi",
+        "Ekonomidelen",
     ]
-    html = table_of_contents_html(sections) + sections_html(sections)
+    html = contents_html(sections) + sections_html(sections)
     checker = _check(html)
     assert "Trygg &lt;omsorg&gt;" in html and "A &amp; B" in html
     assert "○ Uppnår ej resultatmålen" in "".join(checker.text)
     assert "vilket är över målnivån på 6,0%" in html
 
 
-def test_split_at_economy_keeps_the_economy_inside_the_ekonomi_area(report):
+def test_economy_summary_opens_the_sammanfattning_escaped(report):
     workbook, org = load_workbook(SHIPPED), load_organisation(SHIPPED)
     sections = report_sections(
         org,
         workbook.board,
         workbook.period,
-        economy_html=ECONOMY_SLOT,
-        economy_summary_html=paragraphs_html(["Intäkter <budget>."]),
+        economy=ECONOMY,
+        economy_summary=paragraphs(["Intäkter <budget>."]),
     )
-    before, after = split_at_economy(sections)
-    assert before.rstrip().endswith("Processområdet bedöms uppnå resultatmålen.</p>")
-    assert '<h3 id="processomrade-ekonomi">Ekonomi</h3>' in before
-    assert after.lstrip().startswith("<h4>1-åriga åtaganden</h4>")
-    assert '<h2 id="intern-styrning-och-kontroll">' in after
-    assert "<p>Intäkter &lt;budget&gt;.</p>" in before
-    # Together they are the whole report with the economy where the slot was.
-    before = before.replace("<p>Intäkter &lt;budget&gt;.</p>\n", "")
-    assert before + "<p>EKONOMIDELEN</p>" + after == report[1].split("</nav>", 1)[1]
+    summary = section_html(sections[0])
+    assert summary.startswith('<h2 id="sammanfattning">Sammanfattning</h2>')
+    # After the board's own summary texts, before the staff sentence.
+    assert "<p>Intäkter &lt;budget&gt;.</p>\n<p>På KLK finns per mars" in summary
+    # Apart from the summary, the same sections as without it.
+    assert sections_html(sections[1:]) == sections_html(report[0][1:])

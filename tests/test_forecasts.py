@@ -1,3 +1,4 @@
+import functools
 import re
 
 import numpy as np
@@ -8,14 +9,19 @@ import pytest
 from klk_analysis.forecasts import (
     METHOD_IDS,
     METHODS,
+    compare_to_forecast,
+    direction,
     flag_sentences,
     forecast_table,
     last_year_profile,
+    method_note,
     profile_shares,
     projections,
     remaining_as_budgeted,
     run_rate,
     run_rate_warning,
+    subject,
+    with_history_utfall,
     write_forecast_xlsx,
 )
 from klk_analysis.formatting import XLSX_NUMBER_FORMAT as NUMBER_FORMAT
@@ -24,9 +30,16 @@ from tests.forecast_data import tidy_frame
 from tests.workbooks import SHIPPED
 
 
+# mutmut forks one process per mutant from the process that ran the tests once: the shipped
+# workbook, loaded once here, is loaded for every mutant (the loader is not under test here).
+@functools.cache
+def _shipped_tidy():
+    return tidy(load_workbook(SHIPPED))
+
+
 @pytest.fixture(scope="module")
 def shipped():
-    return tidy(load_workbook(SHIPPED))
+    return _shipped_tidy()
 
 
 @pytest.fixture(scope="module")
@@ -192,6 +205,8 @@ def test_method_functions_on_hand_figures():
     )
     assert remaining_as_budgeted(frame).iloc[0] == pytest.approx(-116.0)
     assert run_rate(frame).iloc[0] == pytest.approx(-120.0)  # −50 × 12 / 5
+    # Each named after its method, the column it becomes.
+    assert (remaining_as_budgeted(frame).name, run_rate(frame).name) == ("budget_rest", "run_rate")
 
 
 def test_profile_shares_over_several_years():
@@ -271,9 +286,14 @@ def test_forecast_above_the_range_is_flagged_with_the_highest_method():
     assert sentence == "Prognosen räknar med 2,0 miljoner kronor lägre kostnader än beräkningarna."
 
 
-def test_run_rate_warning_without_profile_column():
-    frame = pd.DataFrame({"month": [3], "arsbudget": [-1.0], "kind": ["line"]})
-    assert run_rate_warning(frame).tolist() == ["late_costs"]
+def test_run_rate_warning_without_profile_or_utfall_columns():
+    # Rows of a larger frame (index 3 and 4): the warnings keep their rows.
+    frame = pd.DataFrame(
+        {"month": [3, 11], "arsbudget": [-1.0, -1.0], "kind": ["line", "line"]}, index=[3, 4]
+    )
+    got = run_rate_warning(frame)
+    assert got.to_dict() == {3: "late_costs", 4: ""}
+    assert got.name == "run_rate_warning"
 
 
 def test_last_year_profile_without_history():
@@ -326,8 +346,6 @@ def test_export_rounds_amounts_to_six_decimals(shipped_projections, tmp_path):
 
 
 def test_method_note_counts_units_without_utfall():
-    from klk_analysis.forecasts import method_note
-
     frame = pd.DataFrame(
         {
             "table": ["driftredovisning"] * 3,
@@ -359,8 +377,6 @@ def test_period_figures_agree_with_wide(shipped):
 
 
 def test_method_note_says_what_cannot_be_computed(shipped_projections):
-    from klk_analysis.forecasts import method_note
-
     assert method_note(shipped_projections.reset_index()) == (
         "Årsprognosen jämförs med beräkningar av helåret utifrån utfallet januari \u2013 mars: "
         "resterande månader enligt budget, rak uppräkning av utfallet och tidigare års profil. "
@@ -394,3 +410,442 @@ def test_export_keeps_formula_like_labels_as_text(tmp_path):
     assert ws["B2"].value == "=SUMMA(A1)" and ws["B2"].data_type == "s"
     assert ws["B2"].quotePrefix and ws["B3"].quotePrefix
     assert ws["C2"].value == 1.0 and ws["C2"].number_format == '#,##0.0;"\u2212"#,##0.0'
+
+
+# The flag at its boundaries, on one-row frames: the three projections and the årsprognos.
+def compared(forecast, budget_rest, run_rate=np.nan, profile=np.nan, threshold=1.0):
+    frame = pd.DataFrame(
+        {
+            "arsprognos": [forecast, 5.0],
+            "budget_rest": [budget_rest, np.nan],
+            "run_rate": [run_rate, np.nan],
+            "last_year_profile": [profile, np.nan],
+        }
+    )
+    got = compare_to_forecast(frame, threshold)
+    # The second row has no projection at all: never flagged, whatever its årsprognos.
+    assert (got.loc[1, "flag"], got.loc[1, "gap"], got.loc[1, "nearest_method"]) == ("", 0.0, "")
+    return got.loc[0]
+
+
+def test_a_forecast_exactly_the_threshold_outside_its_projections_is_not_flagged():
+    below = compared(9.0, 10.0, 12.0)  # 10 − 1,0
+    assert (below["flag"], below["gap"], below["nearest_method"]) == ("", 0.0, "")
+    assert (below["low"], below["high"]) == (10.0, 12.0)
+    assert below["distance_budget_rest"] == pytest.approx(-1.0)  # 9 − 10
+    assert below["distance_run_rate"] == pytest.approx(-3.0)  # 9 − 12
+    above = compared(13.0, 10.0, 12.0)  # 12 + 1,0
+    assert (above["flag"], above["gap"], above["nearest_method"]) == ("", 0.0, "")
+
+
+def test_a_forecast_0_1_beyond_the_threshold_is_flagged_with_the_nearest_method():
+    below = compared(8.9, 10.0, 12.0)
+    assert (below["flag"], below["nearest_method"]) == ("under", "budget_rest")
+    assert below["gap"] == pytest.approx(-1.1)  # 8,9 − 10
+    above = compared(13.1, 10.0, 12.0)
+    assert (above["flag"], above["nearest_method"]) == ("över", "run_rate")
+    assert above["gap"] == pytest.approx(1.1)  # 13,1 − 12
+
+
+def test_a_missing_projection_is_never_the_nearest():
+    # No run-rate (a unit): the nearest method is the lowest or highest of the other two.
+    below = compared(8.0, 11.0, np.nan, 10.0)
+    assert (below["flag"], below["nearest_method"]) == ("under", "last_year_profile")
+    assert below["gap"] == pytest.approx(-2.0)  # 8 − 10
+    above = compared(14.0, 10.0, np.nan, 11.0)
+    assert (above["flag"], above["nearest_method"]) == ("över", "last_year_profile")
+    assert above["gap"] == pytest.approx(3.0)  # 14 − 11
+
+
+def test_the_threshold_of_the_flag_is_a_parameter():
+    assert compared(9.5, 10.0, 12.0, threshold=0.5)["flag"] == ""  # exactly 0,5 below
+    tight = compared(9.4, 10.0, 12.0, threshold=0.5)
+    assert (tight["flag"], tight["gap"]) == ("under", pytest.approx(-0.6))
+    assert compared(8.9, 10.0, 12.0, threshold=2.0)["flag"] == ""
+
+
+def warnings_for(rows):
+    """Rows of (month, kind, arsbudget, utfall, profile_share) as run_rate_warning sees them."""
+    frame = pd.DataFrame(rows, columns=["month", "kind", "arsbudget", "utfall", "profile_share"])
+    return run_rate_warning(frame).tolist()
+
+
+def test_the_run_rate_is_warned_for_costs_and_results_before_october():
+    assert warnings_for(
+        [
+            (9, "line", -1.0, -0.5, np.nan),  # a cost line in September
+            (10, "line", -1.0, -0.5, np.nan),  # October begins the last quarter
+            (9, "line", 0.0, -0.5, np.nan),  # no budget: neither a cost nor a revenue
+            (9, "line", 1.0, 0.5, np.nan),  # revenue
+            (9, "result", 1.0, 0.5, np.nan),  # a result, whatever its sign
+            (9, "line", -1.0, np.nan, np.nan),  # no utfall, so no run-rate to warn about
+        ]
+    ) == ["late_costs", "", "", "", "late_costs", ""]
+
+
+def test_an_uneven_profile_is_more_than_five_points_from_month_over_twelve():
+    assert warnings_for(
+        [
+            (1, "line", 1.0, 0.2, 2 / 15),  # 2/15 − 1/12 = 3/60: exactly five points
+            (1, "line", 1.0, 0.2, 2.1 / 15),  # 0,14: 5,7 points above
+            (12, "line", 1.0, 0.2, 0.94),  # 6 points below December's 1
+            (12, "line", 1.0, 0.2, 0.96),  # 4 points below
+            (3, "line", -1.0, -0.2, 0.5),  # an early cost line: the late costs come first
+            (3, "line", 1.0, np.nan, 0.5),  # uneven, but no utfall and so no run-rate
+        ]
+    ) == ["", "uneven_profile", "uneven_profile", "", "late_costs", ""]
+
+
+def row(**values):
+    defaults = {"table": "resultatrakning", "kind": "line", "arsbudget": np.nan}
+    return pd.Series({**defaults, **values})
+
+
+def test_a_row_is_named_in_a_sentence_as_a_reader_says_it():
+    assert subject(row(label="- Övriga kostnader", key="övriga kostnader")) == "övriga kostnader"
+    assert subject(row(label="IT-stöd", key="it-stöd")) == "IT-stöd"
+    result = row(label="Summa ÅRETS RESULTAT", key="summa årets resultat", kind="result")
+    assert subject(result) == "årets resultat"
+    unit = row(table="driftredovisning", label="- KLK HR", key="klk hr")
+    assert subject(unit) == "KLK HR"
+
+
+def test_the_direction_of_a_line_follows_its_budget_or_else_its_forecast():
+    # Revenue below its projections is lower, a cost below them higher (a larger minus).
+    assert direction(row(arsbudget=10.0, arsprognos=8.0, gap=-2.0)) == "lägre"
+    assert direction(row(arsbudget=-10.0, arsprognos=-12.0, gap=-2.0)) == "högre"
+    assert direction(row(arsbudget=-10.0, arsprognos=-8.0, gap=2.0)) == "lägre"
+    # Without an årsbudget the årsprognos tells revenue from costs.
+    assert direction(row(arsprognos=8.0, gap=-2.0)) == "lägre"
+    assert direction(row(arsprognos=-8.0, gap=-2.0)) == "högre"
+    # The årsbudget decides when both are there, however small: 0,5 is revenue.
+    assert direction(row(arsbudget=2.0, arsprognos=-1.0, gap=-3.0)) == "lägre"
+    assert direction(row(arsbudget=0.5, arsprognos=0.4, gap=-1.1)) == "lägre"
+    assert direction(row(arsbudget=-0.5, arsprognos=0.4, gap=1.1)) == "lägre"
+    # A budget of zero is no revenue: 2,0 under it is a higher cost.
+    assert direction(row(arsbudget=0.0, arsprognos=-2.0, gap=-2.0)) == "högre"
+    # A result and a unit are better or worse, whatever their sign.
+    assert direction(row(kind="result", arsbudget=-5.0, gap=-1.0)) == "sämre"
+    assert direction(row(kind="result", arsbudget=-5.0, gap=1.0)) == "bättre"
+    assert direction(row(kind="result", arsbudget=-5.0, gap=0.5)) == "bättre"  # threshold 0,3
+    assert direction(row(table="driftredovisning", arsbudget=-5.0, gap=-1.0)) == "sämre"
+    assert direction(row(table="driftredovisning", arsbudget=-5.0, gap=1.0)) == "bättre"
+
+
+def flagged_lines(count, result_flag=""):
+    """A resultaträkning of `count` revenue lines, each above its projections, and its result."""
+    rows = [
+        {
+            "table": "resultatrakning",
+            "order": i,
+            "label": f"Rad {i}",
+            "key": f"rad {i}",
+            "kind": "line",
+            "arsbudget": 10.0,
+            "arsprognos": 12.0,
+            "budget_rest": 10.0,
+            "gap": 1.0 + i / 10,
+            "flag": "över",
+            "nearest_method": "budget_rest",
+        }
+        for i in range(1, count + 1)
+    ]
+    # A subtotal outside its projections is left to the table, never spoken of as a line.
+    rows.append({**rows[0], "label": "Summa intäkter", "key": "summa intäkter", "kind": "sum"})
+    rows.append(
+        {
+            **rows[0],
+            "label": "Årets resultat",
+            "key": "årets resultat",
+            "kind": "result",
+            "arsprognos": -2.0,
+            "budget_rest": 1.5,
+            "run_rate": 2.5,
+            "gap": -3.5 if result_flag else 0.0,
+            "flag": result_flag,
+            "nearest_method": "budget_rest",
+        }
+    )
+    return pd.DataFrame(rows)
+
+
+def test_sentences_name_five_lines_and_count_one_more_as_en_rad():
+    (text,) = flag_sentences(flagged_lines(6))
+    assert text == (
+        "Prognosen räknar med 1,6 miljoner kronor högre rad 6, 1,5 miljoner kronor högre rad 5, "
+        "1,4 miljoner kronor högre rad 4, 1,3 miljoner kronor högre rad 3, 1,2 miljoner kronor "
+        "högre rad 2 och en rad till än beräkningarna."
+    )
+
+
+def test_sentences_count_two_more_lines_as_rader_after_the_result():
+    (text,) = flag_sentences(flagged_lines(7, result_flag="under"))
+    # Årets resultat: −2,0 against the budget method's +1,5 (the run-rate +2,5 is farther).
+    assert text.startswith(
+        "Årsprognosen för årets resultat, \u22122,0 miljoner kronor, är 3,5 miljoner kronor "
+        "sämre än vad utfallet hittills pekar mot om resterande månader följer budget "
+        "(+1,5 miljoner kronor). Det beror främst på att prognosen räknar med 1,7 miljoner "
+        "kronor högre rad 7, "
+    )
+    assert text.endswith("1,3 miljoner kronor högre rad 3 och två rader till än beräkningarna.")
+    assert "intäkter" not in text
+
+
+def test_no_flag_no_sentence():
+    frame = flagged_lines(1).assign(flag="", gap=0.0)
+    assert flag_sentences(frame) == []
+
+
+# Profile shares: the first of two figures for a year and month, prior years only, positive.
+SHARES = history(
+    [
+        ("a", 2021, 3, 30.0),
+        ("a", 2021, 3, 99.0),  # the same month twice (Historik and register): the first counts
+        ("a", 2021, 12, 120.0),
+        ("a", 2022, 3, 10.0),  # the current year is never its own profile
+        ("a", 2022, 12, 10.0),
+        ("a", 2019, 3, 10.0),  # three years back: 0,1
+        ("a", 2019, 12, 100.0),
+        ("a", 2021, 6, 60.0),  # another month
+        ("b", 2021, 3, 5.0),  # a full year of zero gives no share
+        ("b", 2021, 12, 0.0),
+        ("c", 2021, 3, -5.0),  # a change of sign gives none
+        ("c", 2021, 12, 10.0),
+        ("d", 2021, 3, 0.0),  # nothing reached by March: a share of zero is none either
+        ("d", 2021, 12, 10.0),
+        ("e", 2020, 3, 1.0),  # two years back only: 0,25
+        ("e", 2020, 12, 4.0),
+    ]
+)
+
+
+def test_profile_shares_take_the_first_figure_of_prior_years_only():
+    one = profile_shares(SHARES, 2022, 3)
+    assert (one.name, one.dtype) == ("profile_share", "float64")
+    assert pd.isna(one.get("e"))  # one year back by default
+    assert profile_shares(SHARES, 2022, 3, years=2)["e"] == pytest.approx(0.25)
+    none = profile_shares(SHARES, 2022, 8)  # no August in any year
+    assert none.empty and (none.name, none.dtype) == ("profile_share", "float64")
+    assert one["a"] == pytest.approx(0.25)  # 30 / 120
+    assert pd.isna(one.get("b")) and pd.isna(one.get("c")) and pd.isna(one.get("d"))
+    assert profile_shares(SHARES, 2022, 3, years=2)["a"] == pytest.approx(0.25)  # no 2020
+    assert profile_shares(SHARES, 2022, 3, years=3)["a"] == pytest.approx(0.175)  # (0,25+0,1)/2
+    assert profile_shares(SHARES, 2022, 6)["a"] == pytest.approx(0.5)  # 60 / 120
+
+
+def test_last_years_profile_divides_the_utfall_by_the_share():
+    frame = pd.DataFrame(
+        {"key": ["a", "c", "x"], "year": [2022] * 3, "month": [3] * 3, "utfall": [33.0, 4.0, 1.0]}
+    )
+    got = last_year_profile(frame, SHARES)
+    assert got["last_year_profile"].iloc[0] == pytest.approx(132.0)  # 33 / 0,25
+    assert got["profile_share"].iloc[0] == pytest.approx(0.25)
+    assert got["last_year_profile"].iloc[1:].isna().all()  # a change of sign; no history
+    assert last_year_profile(frame.assign(key="e"), SHARES)["last_year_profile"].isna().all()
+    two = last_year_profile(frame.assign(key="e"), SHARES, years=2)
+    assert two["last_year_profile"].iloc[0] == pytest.approx(132.0)  # 33 / 0,25 (2020)
+    three = last_year_profile(frame, SHARES, years=3)
+    assert three["last_year_profile"].iloc[0] == pytest.approx(188.5714, abs=1e-4)  # 33 / 0,175
+    assert last_year_profile(frame, SHARES.iloc[0:0])["last_year_profile"].isna().all()
+
+
+def test_a_units_utfall_comes_from_the_history_of_this_year_and_month():
+    frame = pd.DataFrame(
+        {
+            "key": ["a", "b", "c"],
+            "year": [2022] * 3,
+            "month": [3] * 3,
+            "utfall": [5.0, np.nan, np.nan],
+        }
+    )
+    past = history(
+        [
+            ("a", 2022, 3, 9.0),  # a printed utfall is kept
+            ("b", 2022, 3, -2.0),
+            ("b", 2022, 3, -3.0),  # twice: the first counts
+            ("b", 2022, 2, -1.0),
+            ("b", 2021, 3, -4.0),
+            ("c", 2021, 3, -1.0),  # last year's is not this year's
+            ("c", 2022, 2, -1.0),  # nor February's
+        ]
+    )
+    got = with_history_utfall(frame, past)["utfall"].tolist()
+    assert got[:2] == [5.0, -2.0] and pd.isna(got[2])
+    # A board of one unit.
+    assert with_history_utfall(frame.iloc[1:2], past)["utfall"].tolist() == [-2.0]
+
+
+def test_the_method_note_after_september_with_a_profile():
+    frame = pd.DataFrame(
+        {
+            "table": ["resultatrakning", "driftredovisning", "driftredovisning"],
+            "kind": ["line", "line", "sum"],
+            "year": [2022] * 3,
+            "month": [10] * 3,
+            "utfall": [1.0, 2.0, np.nan],
+            "last_year_profile": [np.nan, 3.0, np.nan],
+        }
+    )
+    assert method_note(frame, threshold=2.5) == (
+        "Årsprognosen jämförs med beräkningar av helåret utifrån utfallet januari \u2013 oktober: "
+        "resterande månader enligt budget, rak uppräkning av utfallet och tidigare års profil. "
+        "Prognoser som avviker mer än 2,5 miljoner kronor från beräkningarna markeras."
+    )
+    september = method_note(frame.assign(month=9))
+    assert "utfallet januari \u2013 september:" in september
+    assert "En rak uppräkning markeras som osäker före årets sista kvartal" in september
+    assert "avviker mer än 1,0 miljoner kronor" in september
+
+
+def test_the_method_note_in_january_without_a_profile():
+    frame = pd.DataFrame(
+        {
+            "table": ["driftredovisning"],
+            "kind": ["line"],
+            "year": [2023],
+            "month": [1],
+            "utfall": [np.nan],
+            "last_year_profile": [np.nan],
+        }
+    )
+    note = method_note(frame)
+    assert "utifrån utfallet januari: " in note
+    assert "till och med januari, och arbetsboken" in note
+    assert "Driftredovisningen har inget utfall per enhet" in note
+
+
+def test_the_table_in_swedish_words():
+    data = late_year(11, history([("intäkter", 2021, 11, 70.0), ("intäkter", 2021, 12, 100.0)]))
+    table = forecast_table(data.reset_index())
+    assert list(table.columns) == [
+        "Tabell",
+        "Rad eller enhet",
+        "Utfall hittills",
+        "Årsbudget",
+        "Resterande månader enligt budget",
+        "Rak uppräkning av utfallet",
+        "Tidigare års profil",
+        "Årsprognos",
+        "Prognosens avstånd utanför metoderna",
+        "Markering",
+        "Varning rak uppräkning",
+    ]
+    assert table["Tabell"].tolist() == ["Resultaträkning", "Resultaträkning", "Driftredovisning"]
+    assert table["Rad eller enhet"].tolist() == ["Intäkter", "Kostnader", "Enhet"]
+    # Kostnader: −94 above the run-rate −96 by 2,0 (see the test above): better.
+    assert table["Markering"].tolist() == ["", "Bättre än beräkningarna", ""]
+    assert table["Varning rak uppräkning"].tolist() == [
+        "tidigare års utfall fördelade sig ojämnt över året",
+        "",
+        "",
+    ]
+    # Intäkter: årsbudget 100 − 0, utfall 90 by November.
+    assert table.loc[0, "Årsbudget"] == pytest.approx(100.0)
+    assert table.loc[0, "Utfall hittills"] == pytest.approx(90.0)
+
+
+def test_the_xlsx_sheet_is_named_and_frozen_at_the_figures(tmp_path):
+    ws = openpyxl.load_workbook(write_forecast_xlsx(late_year(11).reset_index(), tmp_path)).active
+    assert ws.title == "Prognos"
+    assert ws.freeze_panes == "C2"
+    assert [c.value for c in ws["A"]] == [
+        "Tabell",
+        "Resultaträkning",
+        "Resultaträkning",
+        "Driftredovisning",
+    ]
+    # The unit has no utfall: an empty cell, not "nan".
+    assert ws["C4"].value is None and ws["D4"].value == -10.0
+
+
+def test_sentences_count_one_more_worse_unit_and_name_a_small_better_one():
+    units = [
+        {
+            "table": "driftredovisning",
+            "order": i,
+            "label": f"Enhet {i}",
+            "key": f"enhet {i}",
+            "kind": "line",
+            "arsbudget": -10.0,
+            "arsprognos": -12.0,
+            "budget_rest": -10.0,
+            "gap": -1.0 - i / 10,
+            "flag": "under",
+            "nearest_method": "budget_rest",
+        }
+        for i in range(1, 7)
+    ]
+    # With a threshold of 0,3 a unit 0,5 above its projections is flagged: better.
+    units.append({**units[0], "label": "Enhet B", "gap": 0.5, "flag": "över"})
+    (text,) = flag_sentences(pd.DataFrame(units))
+    assert text == (
+        "Bland enheterna är prognosen sämre än beräkningarna för Enhet 6 (1,6 miljoner kronor), "
+        "Enhet 5 (1,5 miljoner kronor), Enhet 4 (1,4 miljoner kronor), Enhet 3 (1,3 miljoner "
+        "kronor), Enhet 2 (1,2 miljoner kronor) och en enhet till, och bättre än beräkningarna "
+        "för Enhet B (0,5 miljoner kronor)."
+    )
+
+
+def test_a_missing_annual_budget_or_forecast_comes_from_the_other_and_its_deviation():
+    # No årsbudget in either table: årsprognos − avvikelse årsprognos. No utfall: no run-rate.
+    data = tidy_frame(
+        "2022-03",
+        {
+            "Intäkter": {"budgetavvikelse": 1.0, "arsprognos": 50.0, "avvikelse_arsprognos": 2.0},
+            "Kostnader": {
+                "budgetavvikelse": -1.0,
+                "arsprognos": -45.0,
+                "avvikelse_arsprognos": -3.0,
+            },
+        },
+        {"Enhet": {"budgetavvikelse": 0.5, "arsprognos": -20.0, "avvikelse_arsprognos": 1.0}},
+    )
+    got = projections(data).set_index("label")
+    assert got["arsbudget"].tolist() == [48.0, -42.0, -21.0]
+    assert got["budget_rest"].tolist() == [49.0, -43.0, -20.5]  # årsbudget + budgetavvikelse
+    assert got["run_rate"].isna().all()
+    # No årsprognos in either table: årsbudget + avvikelse årsprognos.
+    data = tidy_frame(
+        "2022-03",
+        {
+            "Intäkter": {"utfall": 12.0, "arsbudget": 48.0, "avvikelse_arsprognos": 2.0},
+            "Kostnader": {"utfall": -10.0, "arsbudget": -42.0, "avvikelse_arsprognos": -3.0},
+        },
+        {"Enhet": {"arsbudget": -21.0, "avvikelse_arsprognos": 1.0}},
+    )
+    got = projections(data).set_index("label")
+    assert got["arsprognos"].tolist() == [50.0, -45.0, -20.0]
+    assert got.loc["Intäkter", "run_rate"] == pytest.approx(48.0)  # 12 × 12 / 3
+    assert got["budget_rest"].isna().all()  # no budgetavvikelse
+
+
+def test_period_figures_in_the_printed_order_whatever_the_order_of_the_tidy_rows():
+    from klk_analysis.forecasts import period_figures
+
+    data = tidy_frame(
+        "2022-03",
+        {"Intäkter": {"utfall": 3.0}, "Kostnader": {"utfall": -2.0}},
+        {"Enhet A": {"budgetavvikelse": 0.5}, "Enhet B": {"budgetavvikelse": -0.5}},
+    )
+    got = period_figures(data.iloc[::-1], 2022)
+    assert got.index.tolist() == [0, 1, 2, 3]
+    assert list(got.columns) == [
+        "table",
+        "order",
+        "label",
+        "key",
+        "kind",
+        "budgetavvikelse",
+        "utfall",
+    ]
+    assert got["label"].tolist() == ["Intäkter", "Kostnader", "Enhet A", "Enhet B"]
+
+
+def test_a_board_of_one_figure():
+    data = tidy_frame("2022-03", {"Intäkter": {"utfall": 3.0}}, {})
+    assert len(data) == 1
+    past = history([("intäkter", 2021, 3, 2.0), ("intäkter", 2021, 12, 8.0)])
+    (got,) = projections(data, history=past).to_dict("records")
+    assert (got["year"], got["month"]) == (2022, 3)
+    assert got["run_rate"] == pytest.approx(12.0)  # 3 × 12 / 3
+    assert got["last_year_profile"] == pytest.approx(12.0)  # 3 / (2/8)

@@ -1,4 +1,7 @@
+import functools
+import tempfile
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -25,8 +28,27 @@ from tests.workbooks import (
 )
 
 
+# mutmut forks one process per mutant from the process that ran the tests once, so a workbook
+# loaded once here is loaded for every mutant (the loader is not the module under test).
+@functools.cache
+def _shipped():
+    return load_workbook(SHIPPED)
+
+
+_LOADED = {}
+
+
+def _load_once(write, *args, **kwargs):
+    """Load the workbook `write(path, *args, **kwargs)` makes, once per process."""
+    key = repr((write.__name__, args, sorted(kwargs.items())))
+    if key not in _LOADED:
+        with tempfile.TemporaryDirectory() as folder:
+            _LOADED[key] = load_workbook(write(Path(folder) / "a.xlsx", *args, **kwargs))
+    return _LOADED[key]
+
+
 def test_shipped_workbook_has_only_the_source_documents_rounding_gaps():
-    findings = reconcile(load_workbook(SHIPPED))
+    findings = reconcile(_shipped())
     assert count_by_severity(findings) == {"error": 0, "warning": 0, "info": 6}
     gaps = {(f.table, f.row, f.column, f.cell, f.printed, round(f.computed, 1)) for f in findings}
     # Worked by hand from the printed tables: 115,4 + 16,7 = 132,1 against 132,0 printed, ...
@@ -71,7 +93,7 @@ def test_shipped_workbook_has_only_the_source_documents_rounding_gaps():
 
 
 def test_a_finding_as_json_keeps_its_keys_and_adds_the_cell():
-    finding = reconcile(load_workbook(SHIPPED))[0]
+    finding = reconcile(_shipped())[0]
     assert list(finding.as_dict()) == [
         "severity",
         "check",
@@ -85,10 +107,10 @@ def test_a_finding_as_json_keeps_its_keys_and_adds_the_cell():
     ]
 
 
-def test_lost_minus_sign_on_a_unit_is_an_error_naming_total_and_unit(tmp_path):
+def test_lost_minus_sign_on_a_unit_is_an_error_naming_total_and_unit():
     rows = [list(r) for r in DR_ROWS]
     rows[2][3] = 64.8  # KLK Ekonomi och kvalitet, Budget 2022: printed without its minus
-    findings = reconcile(load_workbook(source_workbook(tmp_path / "a.xlsx", dr_rows=rows)))
+    findings = reconcile(_load_once(source_workbook, dr_rows=rows))
     errors = [f for f in findings if f.severity == "error"]
     total = next(f for f in errors if f.check == "summa")
     assert (total.row, total.column, total.printed) == (
@@ -104,10 +126,10 @@ def test_lost_minus_sign_on_a_unit_is_an_error_naming_total_and_unit(tmp_path):
     assert total.message.startswith("blad 'Driftredovisning', cell D12 (rad 'Summa Kommun")
 
 
-def test_sum_off_by_several_mnkr_names_the_row(tmp_path):
+def test_sum_off_by_several_mnkr_names_the_row():
     rows = [list(r) for r in RR_ROWS]
     rows[6][2] = -124.9  # Summa KOSTNADER, Utfall Mar 2022, 5,0 off
-    findings = reconcile(load_workbook(source_workbook(tmp_path / "a.xlsx", rr_rows=rows)))
+    findings = reconcile(_load_once(source_workbook, rr_rows=rows))
     errors = [f for f in findings if f.severity == "error"]
     assert {(f.row, f.column) for f in errors} >= {("Summa KOSTNADER", "Utfall Mar 2022")}
     first = next(f for f in errors if f.row == "Summa KOSTNADER" and f.check == "summa")
@@ -115,30 +137,30 @@ def test_sum_off_by_several_mnkr_names_the_row(tmp_path):
     assert "differens −5,0 mnkr" in first.message
 
 
-def test_wrong_budget_deviation(tmp_path):
+def test_wrong_budget_deviation():
     rows = [list(r) for r in RR_ROWS]
     rows[3][4] = 3.9  # Personalkostnader: −29,1 − (−32,0) is 2,9
-    findings = reconcile(load_workbook(source_workbook(tmp_path / "a.xlsx", rr_rows=rows)))
+    findings = reconcile(_load_once(source_workbook, rr_rows=rows))
     wrong = [f for f in findings if f.check == "budgetavvikelse" and f.severity == "error"]
     assert [(f.row, f.printed, round(f.computed, 1)) for f in wrong] == [
         ("Personalkostnader", 3.9, 2.9)
     ]
 
 
-def test_units_must_add_up_to_the_driftram(tmp_path):
+def test_units_must_add_up_to_the_driftram():
     rows = [list(r) for r in DR_ROWS]
     rows[1][3], rows[8][3] = -108.9, -471.5  # units and total agree, the driftram does not
-    findings = reconcile(load_workbook(source_workbook(tmp_path / "a.xlsx", dr_rows=rows)))
+    findings = reconcile(_load_once(source_workbook, dr_rows=rows))
     ram = [f for f in findings if f.check == "driftram"]
     assert [(f.severity, f.printed, f.computed, f.cell) for f in ram] == [
         ("error", -471.5, -461.5, "D12")
     ]
 
 
-def test_the_tables_disagreeing_names_both_cells(tmp_path):
+def test_the_tables_disagreeing_names_both_cells():
     rows = [list(r) for r in RR_ROWS]
     rows[7][4] = 23.8  # Summa ÅRETS RESULTAT, Budgetavvikelse Mar 2022 (E11): 13,8 in the units
-    findings = reconcile(load_workbook(source_workbook(tmp_path / "a.xlsx", rr_rows=rows)))
+    findings = reconcile(_load_once(source_workbook, rr_rows=rows))
     between = [f for f in findings if f.check == "mellan_tabeller"]
     assert [(f.severity, f.table, f.cell, f.printed, f.computed) for f in between] == [
         ("error", "driftredovisning", "C12", 13.8, 23.8)
@@ -148,13 +170,13 @@ def test_the_tables_disagreeing_names_both_cells(tmp_path):
 
 
 def test_tolerance_is_a_parameter():
-    findings = reconcile(load_workbook(SHIPPED), tolerance=0.0)
+    findings = reconcile(_shipped(), tolerance=0.0)
     assert count_by_severity(findings)["error"] == 6
 
 
 def test_sum_parts_sections_and_result():
     # Summa INTÄKTER = rows 0–1, Summa KOSTNADER = rows 3–5, the result = the two sums
-    rr = load_workbook(SHIPPED).resultatrakning
+    rr = _shipped().resultatrakning
     assert sum_parts(rr) == {2: [0, 1], 6: [3, 4, 5], 7: [2, 6]}
 
 
@@ -162,11 +184,11 @@ def _thousandfold(rows):
     return [[r[0], *(round(v * 1000) for v in r[1:])] for r in rows]
 
 
-def test_tkr_labelled_mnkr_is_an_error_that_comes_first(tmp_path):
-    path = source_workbook(
-        tmp_path / "a.xlsx", rr_rows=_thousandfold(RR_ROWS), dr_rows=_thousandfold(DR_ROWS)
+def test_tkr_labelled_mnkr_is_an_error_that_comes_first():
+    workbook = _load_once(
+        source_workbook, rr_rows=_thousandfold(RR_ROWS), dr_rows=_thousandfold(DR_ROWS)
     )
-    first = reconcile(load_workbook(path))[0]
+    first = reconcile(workbook)[0]
     assert (first.severity, first.check, first.table) == ("error", "enhet", "resultatrakning")
     # The largest figure of the first column: Summa INTÄKTER, Utfall Mar 2021, 115,9 × 1 000.
     assert first.cell == "B6"
@@ -177,7 +199,7 @@ def test_tkr_labelled_mnkr_is_an_error_that_comes_first(tmp_path):
     assert "ser ut att vara i tkr" in first.message
 
 
-def test_one_table_in_tkr_is_found_by_the_driftram(tmp_path):
+def test_one_table_in_tkr_is_found_by_the_driftram():
     # A small board: driftram 20,0 mnkr; the units' table in tkr (−20 000), under 50 000.
     rr_header = ["Konto", "Utfall Mar 2022", "Budget Mar 2022", "Budgetavvikelse Mar 2022"]
     rr_header += ["Årsprognos mars", "Avvikelse årsprognos mars"]
@@ -188,14 +210,14 @@ def test_one_table_in_tkr_is_found_by_the_driftram(tmp_path):
     ]
     dr_header = ["Enhet", "Budgetavvikelse Mar 2022", "Budget 2022", "Avvikelse årsprognos mars"]
     dr = [["Enhet A", 1000, -20000, 1000], ["Summa Nämnden", 1000, -20000, 1000]]
-    path = make_workbook(
-        tmp_path / "a.xlsx",
+    workbook = _load_once(
+        make_workbook,
         {
             "Resultaträkning": sheet("RR", rr_header, rr),
             "Driftredovisning": sheet("DR", dr_header, dr),
         },
     )
-    units = [f for f in reconcile(load_workbook(path)) if f.check == "enhet"]
+    units = [f for f in reconcile(workbook) if f.check == "enhet"]
     assert [(f.severity, f.table) for f in units] == [("error", "driftredovisning")]
     # −20 000 against the driftram 20,0: a factor 1 000.
     assert "faktor 1\u00a0000,0" in units[0].message
@@ -205,14 +227,14 @@ def test_one_table_in_tkr_is_found_by_the_driftram(tmp_path):
     assert "−20\u00a0000,0 (blad 'Driftredovisning', cell C5)" in units[0].message
 
 
-def test_a_table_in_tkr_gets_one_unit_finding(tmp_path):
-    path = source_workbook(tmp_path / "a.xlsx", dr_rows=_thousandfold(DR_ROWS))
-    units = [f for f in reconcile(load_workbook(path)) if f.check == "enhet"]
+def test_a_table_in_tkr_gets_one_unit_finding():
+    workbook = _load_once(source_workbook, dr_rows=_thousandfold(DR_ROWS))
+    units = [f for f in reconcile(workbook) if f.check == "enhet"]
     assert [f.table for f in units] == ["driftredovisning"]
 
 
 def test_the_source_document_is_plausible():
-    assert not [f for f in reconcile(load_workbook(SHIPPED)) if f.check == "enhet"]
+    assert not [f for f in reconcile(_shipped()) if f.check == "enhet"]
 
 
 def test_raise_for_errors_names_the_first_error_and_counts_the_rest():
@@ -857,13 +879,13 @@ def test_errors_from_the_loader_come_before_its_warnings():
     assert [f.message for f in findings] == ["fel", "varning"]
 
 
-def test_a_figure_too_large_in_kronor_is_not_called_a_unit_mix_up(tmp_path):
+def test_a_figure_too_large_in_kronor_is_not_called_a_unit_mix_up():
     # 60 000 000 000 kr = 60 000 mnkr: kronor is the smallest unit, so no factor explains it.
     rows = [list(r) for r in DR_ROWS]
     rows = [[r[0], *(v * 1_000_000 for v in r[1:])] for r in rows]
     rows[1][3] = -60_000_000_000_000.0 / 1000  # KLK Ledning, Budget 2022: 60 000 mnkr
-    path = make_workbook(
-        tmp_path / "a.xlsx",
+    workbook = _load_once(
+        make_workbook,
         {
             "Resultaträkning": sheet(
                 "Resultaträkning",
@@ -874,6 +896,59 @@ def test_a_figure_too_large_in_kronor_is_not_called_a_unit_mix_up(tmp_path):
             "Driftredovisning": sheet("Driftredovisning", DR_HEADER, rows, unit="Belopp i kr"),
         },
     )
-    (finding,) = [f for f in reconcile(load_workbook(path)) if f.check == "enhet"]
-    assert "bladet anger redan kronor, så beloppet är fel i sig" in finding.message
+    (finding,) = [f for f in reconcile(workbook) if f.check == "enhet"]
+    # KLK Ledning is the second data row (Excel row 5); Budget 2022 is column D.
+    assert finding.message == (
+        "blad 'Driftredovisning', cell D5 (rad 'KLK Ledning', kolumn 'Budget 2022'): "
+        "\u221260\u00a0000,0 mnkr är orimligt stort för en nämnd (över 50\u00a0000,0 mnkr): "
+        "bladet anger redan kronor, så beloppet är fel i sig. Kontrollera cellen."
+    )
     assert "ser ut att vara i kronor fast bladet anger kronor" not in finding.message
+
+
+def _in_units(rr_unit, ram, dr_unit, units):
+    """_by_the_ram with the units the two sheets state."""
+    rr = replace(_rr([(0, "arsbudget", ram)]), unit=rr_unit)
+    dr = _dr([(0, "arsbudget", units), (1, "arsbudget", 0.0), (2, "arsbudget", units)])
+    return _units(reconcile(_workbook(rr=rr, dr=replace(dr, unit=dr_unit))))
+
+
+def test_units_in_kronor_point_to_a_resultatrakning_in_too_small_a_unit():
+    # The resultaträkning says tkr but prints mnkr: its driftram 20 reads as 0,02 mnkr, while
+    # the units' table in kronor reads right as −20 mnkr, 1 000 times the ram. Kronor is the
+    # smallest unit, so the resultaträkning's stated unit is the one that is wrong.
+    (unit,) = _in_units("tkr", 0.02, "kr", -20.0)
+    assert (unit.table, unit.row, unit.cell, unit.printed, unit.computed) == (
+        "resultatrakning",
+        "Summa Nämnden",
+        "C6",
+        -20.0,
+        -0.02,
+    )
+    assert unit.message == (
+        "Resultaträkning: enheternas årsbudget −20,0 (blad 'DR', cell C6) och driftramen 0,0 i "
+        "resultaträkningens rad 'Kommunbidrag' (blad 'RR') skiljer sig med en faktor "
+        "1\u00a0000,0: resultaträkningen ser ut att vara i mnkr fast bladet anger tkr (en faktor "
+        "1 000). Rätta enhetsraden ('Belopp i mnkr') ovanför rubrikraden."
+    )
+
+
+@pytest.mark.parametrize(
+    ("rr_unit", "ram", "dr_unit", "units", "expected"),
+    [
+        # Both in kronor, the units 1 000 times the ram: the resultaträkning is in tkr.
+        ("kr", 0.02, "kr", -20.0, "i tkr fast bladet anger kronor (en faktor 1 000)"),
+        # Units in tkr 2 000 000 times a ram in kronor: nothing is 1 000 000 times below tkr,
+        # so the resultaträkning is in mnkr.
+        ("kr", 0.015625, "tkr", -31_250.0, "i mnkr fast bladet anger kronor (en faktor 1 000 000)"),
+    ],
+)
+def test_a_resultatrakning_in_a_larger_unit_than_stated(rr_unit, ram, dr_unit, units, expected):
+    (unit,) = _in_units(rr_unit, ram, dr_unit, units)
+    assert unit.table == "resultatrakning"
+    assert f"resultaträkningen ser ut att vara {expected}" in unit.message
+
+
+def test_no_unit_explains_units_in_kronor_1000_times_a_ram_in_mnkr():
+    # Kronor has nothing smaller and mnkr nothing larger: the driftram check names the gap.
+    assert _in_units("mnkr", 20.0, "kr", -20_000.0) == []

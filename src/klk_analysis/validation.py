@@ -188,6 +188,7 @@ def check_between_tables(workbook: Workbook, tolerance: float) -> list[Finding]:
 # The unit a table's figures look like they are in, by how much larger they are than stated.
 _FACTOR_WORDS = {1000.0: "1 000", 1_000_000.0: "1 000 000"}
 _SMALLER_UNIT = {("mnkr", 1000.0): "tkr", ("mnkr", 1_000_000.0): "kr", ("tkr", 1000.0): "kr"}
+_LARGER_UNIT = {(smaller, factor): larger for (larger, factor), smaller in _SMALLER_UNIT.items()}
 
 
 def _too_large(table: Table) -> tuple[int, Column, float] | None:
@@ -210,7 +211,7 @@ def check_units(workbook: Workbook) -> list[Finding]:
         # tkr under "mnkr" is 1 000 too large; kronor under "mnkr" 1 000 000, under "tkr" 1 000.
         largest = max(float(table.rows[c.id].abs().max()) for c in printed_columns(table))
         factor = likely_factor(largest) if table.unit == "mnkr" else 1000.0
-        real = _SMALLER_UNIT.get((table.unit, factor), "kr")
+        real = _SMALLER_UNIT.get((table.unit, factor))
         # Kronor is the smallest unit: a figure too large in kronor is no unit mix-up.
         advice = (
             f"siffrorna ser ut att vara i {UNIT_NAMES_SV[real]} fast bladet anger "
@@ -244,13 +245,17 @@ def check_units(workbook: Workbook) -> list[Finding]:
     ratio = abs(units / ram_value)
     low, high = _TKR_FACTOR
     flagged = {f.table for f in findings}
-    for suspect, factor in ((dr, ratio), (rr, 1 / ratio)):
+    for larger, other, factor in ((dr, rr, ratio), (rr, dr, 1 / ratio)):
         for size in (1000.0, 1_000_000.0):
             if not (low * size / 1000 <= factor <= high * size / 1000):
                 continue
-            if suspect.name in flagged:
+            # The larger table's figures in a smaller unit than its sheet states, or, when no
+            # unit is that much smaller (kronor is the smallest), the other's in a larger one.
+            suspect, real = larger, _SMALLER_UNIT.get((larger.unit, size))
+            if real is None:
+                suspect, real = other, _LARGER_UNIT.get((other.unit, size))
+            if real is None or suspect.name in flagged:
                 continue
-            real = _SMALLER_UNIT.get((suspect.unit, size), "kr")
             findings.append(
                 Finding(
                     "error",

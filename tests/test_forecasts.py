@@ -358,6 +358,9 @@ def test_method_note_counts_units_without_utfall():
     )
     assert "så för 2 av 3 enheter visas bara" in method_note(frame)
     assert "för alla" not in method_note(frame)
+    assert "så för alla 2 enheter visas bara" in method_note(frame.iloc[1:])
+    # A board of one unit: "för den enda enheten", never "för alla 1 enheter".
+    assert "så för den enda enheten visas bara beräkningen" in method_note(frame.iloc[2:])
 
 
 def test_period_figures_agree_with_wide(shipped):

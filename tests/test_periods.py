@@ -6,6 +6,7 @@ from klk_analysis.periods import (
     BARE_BUDGET,
     ColumnHeader,
     Period,
+    PeriodWords,
     cell_text,
     month_number,
     parse_header,
@@ -385,3 +386,77 @@ def test_a_numeric_month_is_a_period_to_date(text):
     words = period_words(text)
     assert (words.year, words.month, words.to_date, words.full_year) == (2022, 3, True, False)
     assert words.rest == ("utfall",)
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "month"),
+    [
+        ("Utfall 2023-01--2023-08", 2023, 8),  # a range of ISO months: its end is the period
+        ("Utfall 2023-01 \u2013 2023-08", 2023, 8),  # an en dash with spaces
+        ("Utfall 2022-01--2022-12", 2022, 12),  # the year-end period
+        ("Utfall 2022-01--2022-01", 2022, 1),  # January alone
+    ],
+)
+def test_an_iso_range_ends_in_its_period(text, year, month):
+    assert period_words(text) == PeriodWords(year, month, True, False, False, ("utfall",))
+
+
+def test_an_iso_range_with_no_such_month_or_year_is_not_a_period():
+    # Month 13 is no month: the year it names is still read, as from "Utfall 2022".
+    words = period_words("Utfall 2022-01--2022-13")
+    assert (words.year, words.month, words.to_date) == (2022, None, False)
+    # 1980 is outside the years read (1990–2100): neither a year nor a month.
+    words = period_words("Utfall 1980-01--1980-08")
+    assert (words.year, words.month, words.to_date) == (None, None, False)
+
+
+def test_a_finance_systems_period_number():
+    assert period_words("Utfall 2023 P08") == PeriodWords(2023, 8, True, False, False, ("utfall",))
+    assert period_words("Utfall P12").month == 12
+    assert period_words("Utfall P13").month is None
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("Budget FY23", 2023),
+        ("Budget FY 2023", 2023),
+        ("Budget FY2023", 2023),
+        ("Budget FY99", 2099),
+    ],
+)
+def test_a_fiscal_year_is_read_and_fy_still_says_the_whole_year(text, year):
+    # "fy" stays among the words: parse_header reads it as a full-year word (årsbudget).
+    assert period_words(text) == PeriodWords(year, None, False, False, False, ("budget", "fy"))
+    assert parse_header(text).measure == "arsbudget"
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "rest"),
+    [
+        ("Årsbudget -23", 2023, ("årsbudget",)),
+        ("Budget 10", 2010, ("budget",)),  # the smallest two-digit year read
+        ("Budget 99", 2099, ("budget",)),
+        ("Budget 09", None, ("budget", "09")),  # not a year: below 10
+        ("Budget 23 24", None, ("budget", "23", "24")),  # two candidates: neither is the year
+    ],
+)
+def test_a_two_digit_year_where_no_month_is_named(text, year, rest):
+    words = period_words(text)
+    assert (words.year, words.month, words.rest) == (year, None, rest)
+
+
+def test_a_two_digit_year_after_a_month_but_a_day_before_it_is_no_year():
+    assert (period_words("Utfall aug -23").year, period_words("Utfall aug -23").month) == (2023, 8)
+    assert period_words("Utfall aug 23").year == 2023
+    # "15 augusti": a day before the month, not the year 2015.
+    words = period_words("Utfall 15 augusti")
+    assert (words.year, words.month, words.rest) == (None, 8, ("utfall",))
+    words = period_words("15 augusti")  # the day first: nothing before it is a month
+    assert (words.year, words.month, words.rest) == (None, 8, ())
+
+
+@pytest.mark.parametrize("header", ["Helår Avvikelse", ["Helår 2023", "Avvikelse"]])
+def test_a_deviation_under_the_full_year_is_the_forecasts_deviation(header):
+    assert parse_header(header).measure == "avvikelse_arsprognos"
+    assert parse_header("Avvikelse").measure == "budgetavvikelse"

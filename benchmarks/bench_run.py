@@ -12,7 +12,8 @@ The eight periods are made from the shipped workbook in a temporary raw folder: 
 another month, and one revenue line's outcome moves by a different amount in each period, with
 every sum and deviation that depends on it moved too, so each workbook still reconciles.
 
-Targets: one period at most 2 x the floor; eight periods at most 0,6 x eight single runs.
+Targets: one period at most 2 x the in-process floor and at most 0,75 x the command-line floor;
+eight periods at most 0,6 x eight single runs.
 Usage: .venv/bin/python benchmarks/bench_run.py [--repeat 3]
 """
 
@@ -159,7 +160,8 @@ def main() -> int:
                     tmp,
                 )
             )
-        manifest = json.loads((out / "2022-03" / "manifest.json").read_text(encoding="utf-8"))
+        # A board's report lands in outputs/PERIOD/<nämnd>/.
+        manifest = json.loads(next((out / "2022-03").rglob("manifest.json")).read_text("utf-8"))
 
         eight = []
         for month in range(1, 9):
@@ -197,7 +199,7 @@ def main() -> int:
         jupyter = timed(
             [sys.executable, "-c", "from klk_analysis import runner; runner.import_jupyter()"], tmp
         )
-        produced = len(list((tmp / "all").glob("2022-0?/rapport.html")))
+        produced = len(list((tmp / "all").glob("2022-0?/*/rapport.html")))
         shutil.rmtree(tmp / "processed", ignore_errors=True)
 
     floor_cli, floor_in = median(cli), median(inproc)
@@ -219,7 +221,7 @@ def main() -> int:
         print(f"  {notebook['name']:<32} {notebook['seconds']:6.2f} (samtidigt)")
     print(f"  start av python + import av klk_analysis.cli:      {imports:6.2f}")
     print(f"  start av python + runner.import_jupyter():          {jupyter:6.2f}")
-    ok = one <= 2 * floor_in and all_runs <= 0.6 * sum(eight)
+    ok = one <= 2 * floor_in and one <= 0.75 * floor_cli and all_runs <= 0.6 * sum(eight)
     print("Målen nås." if ok else "Målen nås inte.")
     return 0
 

@@ -168,16 +168,26 @@ def test_a_kernel_started_ahead_runs_the_notebook_as_a_new_one_would_and_is_shut
 
 
 @pytest.mark.slow
-def test_a_run_that_fails_its_check_starts_no_kernel(tmp_path, monkeypatch):
-    started = []
-    monkeypatch.setattr(execution.StartedKernel, "__init__", lambda self: started.append(1))
+def test_a_run_that_fails_its_check_shuts_its_kernel_down_at_once(tmp_path, monkeypatch):
+    events = []
+
+    class Recorded:
+        def __init__(self):
+            events.append("started")
+
+        def close(self):
+            events.append("closed")
+
     from klk_analysis import runner
     from tests.workbooks import DR_ROWS, source_workbook
 
+    monkeypatch.setattr(runner, "StartedKernel", Recorded)
     rows = [list(r) for r in DR_ROWS]
     rows[1][1] += 5.0  # a unit's outcome that the total does not add up to
     bad = source_workbook(tmp_path / "fel.xlsx", dr_rows=rows)
     result = runner.run_period(
         "2022-03", workbook=bad, out_dir=tmp_path / "ut", raw=tmp_path / "raw", processed=tmp_path
     )
-    assert result.exit_code == 1 and started == []
+    assert result.exit_code == 1
+    assert events == ["started", "closed"]  # no notebook ran in it
+    assert not (tmp_path / "ut").exists()

@@ -53,8 +53,8 @@ def ensure_kernel() -> Path:
     return folder
 
 
-def import_jupyter() -> None:
-    """Import papermill and nbconvert once, before any run or worker process needs them."""
+def import_jupyter(convert: bool = True) -> None:
+    """Import papermill and (unless convert is False) nbconvert once, before they are needed."""
     # jsonschema builds an IRI grammar at import when rfc3987-syntax is installed (jupyterlab
     # pulls it in): about 1,2 s per process. Notebook validation never checks that format, so
     # the import is skipped here and allowed again afterwards.
@@ -62,8 +62,10 @@ def import_jupyter() -> None:
     if blocked:
         sys.modules["rfc3987_syntax"] = None
     try:
-        import nbconvert  # noqa: F401
         import papermill  # noqa: F401
+
+        if convert:
+            import nbconvert  # noqa: F401
     finally:
         if blocked and sys.modules.get("rfc3987_syntax", 0) is None:
             del sys.modules["rfc3987_syntax"]
@@ -187,7 +189,8 @@ class StartedKernel:
         )
         # Sent now, run by the kernel as soon as it is up; `wait_until_warm` takes its reply.
         self._client = self.manager.blocking_client()
-        self._client.start_channels()
+        # The shell channel alone: no heartbeat thread that could complain when it is shut down.
+        self._client.start_channels(iopub=False, stdin=False, hb=False, control=False)
         self._warm_up = self._client.execute(WARM_UP, silent=True, store_history=False)
 
     def wait_until_warm(self, timeout: float = 60) -> None:

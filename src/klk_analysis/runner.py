@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
@@ -305,19 +306,24 @@ def _run_locked(
         refuse_folder(workbook)
     record = register or not is_what_if(workbook, raw)
     workbook = (Path(workbook) if workbook is not None else find_workbook(raw, period)).resolve()
-    say(f"{period}: läser och stämmer av {workbook}")
-    # The one reading of the workbook in a run: every sheet, checked before any kernel starts.
-    data = report.load(period, workbook, board, tolerance)
-    raise_for_errors(data.findings, workbook)
-    steps = {"check": time.perf_counter()}
     ensure_kernel()
-    # The kernels start now and import what the notebooks need while this process imports
-    # papermill and nbconvert: their start-up no longer comes after those imports.
+    # The kernels start first and import what the notebooks need while this process reads and
+    # checks the workbook and imports papermill (two cores: their start-up is no longer on the
+    # run's path). A workbook that fails its check shuts them down at once (finally, below).
     kernels = {nb: StartedKernel() for nb in notebooks}
-    import_jupyter()
-    steps["jupyter_import"] = time.perf_counter()
-    staging = _staging_dir(out_dir)
+    staging = None
     try:
+        say(f"{period}: läser och stämmer av {workbook}")
+        # The one reading of the workbook in a run: every sheet, checked before any notebook.
+        data = report.load(period, workbook, board, tolerance)
+        raise_for_errors(data.findings, workbook)
+        steps = {"check": time.perf_counter()}
+        import_jupyter(convert=False)
+        # nbconvert is needed only for the export: imported while the notebooks run.
+        converter = threading.Thread(target=import_jupyter, daemon=True)
+        converter.start()
+        steps["jupyter_import"] = time.perf_counter()
+        staging = _staging_dir(out_dir)
         parameters = {
             "period": period,
             "workbook": str(workbook),
@@ -334,6 +340,7 @@ def _run_locked(
             notebooks, staging, {**parameters, "source_file": str(source_file)}, timeout, kernels
         )
         source_file.unlink()
+        converter.join()
         steps["notebooks"] = time.perf_counter()
         input_hash = sha256(workbook)
         if not failures and (staging / REPORT_NOTEBOOK).exists():
@@ -390,7 +397,8 @@ def _run_locked(
     finally:
         for kernel in kernels.values():  # those a failure left unused
             kernel.close()
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
     took = time.perf_counter() - t0
     message = f"klar: {out_dir / REPORT_FILE} ({seconds_sv(took)})"
     return RunResult(period, out_dir, 0, message, took, None, manifest)

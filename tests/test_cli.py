@@ -152,3 +152,23 @@ def test_a_closed_pipe_ends_quietly():
         os.close(write)
     assert done.returncode == cli.EXIT_BROKEN_PIPE
     assert done.stderr == ""
+
+
+def test_run_starts_its_kernel_early_only_for_one_report_in_this_process(tmp_path):
+    from klk_analysis.cli import _one_report, build_parser
+
+    def one(*argv):
+        return _one_report(build_parser().parse_args(["run", *argv, "--raw", str(tmp_path)]))
+
+    period = tmp_path / "2022-03"
+    period.mkdir()
+    (period / "ks.xlsx").touch()
+    (period / "~$ks.xlsx").touch()  # Excel's lock file beside an open workbook is no workbook
+    assert one("2022-03") is True
+    (period / "kfn.xlsm").touch()
+    assert one("2022-03") is False  # two boards: the pool runs them, each with its own kernel
+    assert one("2022-03", "--board", "KS") is True
+    assert one("2022-03", "--input", str(period / "ks.xlsx")) is True
+    assert one("2022-03", "2022-04") is False
+    assert one("--all") is False
+    assert one("2022-05") is False  # no folder: the run says so, no kernel needed

@@ -191,3 +191,14 @@ def test_a_run_that_fails_its_check_shuts_its_kernel_down_at_once(tmp_path, monk
     assert result.exit_code == 1
     assert events == ["started", "closed"]  # no notebook ran in it
     assert not (tmp_path / "ut").exists()
+
+
+def test_a_spare_kernel_is_taken_once_and_only_by_the_process_that_started_it(monkeypatch):
+    import os
+
+    kernel = object()
+    monkeypatch.setattr(execution, "_spare", (os.getpid() + 1, kernel))  # a forked parent's
+    assert execution.take_spare() is None
+    monkeypatch.setattr(execution, "_spare", (os.getpid(), kernel))
+    assert execution.take_spare() is kernel
+    assert execution.take_spare() is None  # taken: the next report starts its own

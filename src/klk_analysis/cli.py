@@ -10,11 +10,11 @@ import re
 import sys
 from pathlib import Path
 
-from klk_analysis import console, paths, readout, vocabulary, wording
+# Only light modules here: `klk run` starts its kernel before pandas and openpyxl are imported.
+from klk_analysis import console, paths, vocabulary, wording
 from klk_analysis.errors import KlkError, UnusableInputError
+from klk_analysis.findings import DEFAULT_TOLERANCE, Finding
 from klk_analysis.periods import Period
-from klk_analysis.source import read_source
-from klk_analysis.validation import DEFAULT_TOLERANCE, Finding, count_by_severity, reconcile
 
 COMMANDS_SV = "check, run, scheduled, demo, mail, word eller lab"
 # What a shell reports for a command that a closed pipe stopped (128 + SIGPIPE).
@@ -134,7 +134,10 @@ def use_vocabulary(path: str | None) -> None:
 
 
 def _check(args) -> int:
+    from klk_analysis import readout
     from klk_analysis.runner import refuse_folder
+    from klk_analysis.source import read_source
+    from klk_analysis.validation import count_by_severity, reconcile
 
     try:
         refuse_folder(args.workbook)
@@ -204,10 +207,35 @@ def _run_options(args) -> dict:
     }
 
 
+def _one_report(args) -> bool:
+    """Say, without opening anything, whether this `klk run` makes one report in this process."""
+    if args.input or args.out:
+        return True
+    if args.all or args.current or len(set(args.periods)) != 1 or args.board:
+        return bool(args.board) and len(set(args.periods)) == 1
+    folder = Path(args.raw) / args.periods[0]
+    books = [p for p in folder.glob("*.xls[xm]") if not p.name.startswith(("~$", "."))]
+    return len(books) == 1
+
+
 def _run(args) -> int:
+    use_vocabulary(args.vocabulary)  # before any kernel starts: the kernels inherit it
+    if _one_report(args):
+        # Its kernel starts now, while this process imports pandas and reads the workbook.
+        from klk_analysis import execution
+
+        execution.start_spare()
+    try:
+        return _run_started(args)
+    finally:
+        from klk_analysis import execution
+
+        execution.close_spare()
+
+
+def _run_started(args) -> int:
     from klk_analysis import runner
 
-    use_vocabulary(args.vocabulary)
     if args.all or args.current:
         if args.periods:
             raise UnusableInputError("ange perioder, --all eller --current, inte flera av dem.")

@@ -221,6 +221,34 @@ class StartedKernel:
             self._run_sync(self.manager.cleanup_resources)()
 
 
+# One kernel `klk run` starts before it imports pandas and reads the workbook, for the one
+# report it runs in this process; see start_spare and take_spare.
+_spare: tuple[int, StartedKernel] | None = None
+
+
+def start_spare() -> None:
+    """Start a kernel now for the one notebook this process will run (see take_spare)."""
+    global _spare
+    ensure_kernel()
+    _spare = (os.getpid(), StartedKernel())
+
+
+def take_spare() -> StartedKernel | None:
+    """Return the kernel start_spare started in this process, once; None in any other process."""
+    global _spare
+    if _spare is None or _spare[0] != os.getpid():
+        return None
+    kernel, _spare = _spare[1], None
+    return kernel
+
+
+def close_spare() -> None:
+    """Shut down a spare kernel nobody took (a run of several boards, or one that failed early)."""
+    kernel = take_spare()
+    if kernel is not None:
+        kernel.close()
+
+
 def execute_notebook(
     source: Path,
     target: Path,

@@ -2,6 +2,11 @@
 
 from dataclasses import asdict, dataclass
 
+# The largest gap between a printed and a computed figure that is a rounding note, not an
+# error, in mnkr (`--tolerance`); here, not in validation, so that the command line can name it
+# without importing pandas.
+DEFAULT_TOLERANCE = 0.2
+
 
 @dataclass(frozen=True)
 class Finding:

@@ -34,6 +34,7 @@ from klk_analysis.execution import (
     ensure_kernel,
     execute_notebook,
     import_jupyter,
+    take_spare,
 )
 from klk_analysis.formatting import seconds_sv
 from klk_analysis.outputlock import output_lock
@@ -310,7 +311,7 @@ def _run_locked(
     # The kernels start first and import what the notebooks need while this process reads and
     # checks the workbook and imports papermill (two cores: their start-up is no longer on the
     # run's path). A workbook that fails its check shuts them down at once (finally, below).
-    kernels = {nb: StartedKernel() for nb in notebooks}
+    kernels = {nb: take_spare() or StartedKernel() for nb in notebooks}
     staging = None
     try:
         say(f"{period}: läser och stämmer av {workbook}")

@@ -6,7 +6,7 @@ import pandas as pd
 
 from klk_analysis import wording
 from klk_analysis.errors import InconsistentDataError
-from klk_analysis.findings import Finding
+from klk_analysis.findings import DEFAULT_TOLERANCE, Finding
 from klk_analysis.formatting import mnkr
 from klk_analysis.loading import (
     MAX_PLAUSIBLE_MNKR,
@@ -19,7 +19,6 @@ from klk_analysis.loading import (
     ram_row,
 )
 
-DEFAULT_TOLERANCE = 0.2
 # Driftram and the units' budgets a factor near 1 000 apart: one table is in tkr, one in mnkr.
 _TKR_FACTOR = (500.0, 2000.0)
 # Below this a gap is floating-point noise, not a difference a reader could see.

@@ -25,8 +25,8 @@ lab: ## öppna JupyterLab på notebooks/ med projektets kärna
 test: ## kör hela testsviten
 	$(PY) -m pytest
 
-test-fast: ## kör enhetstesterna (inte de långsamma: körningar, processer, diagram), två åt gången
-	$(PY) -m pytest -q -m "not slow" -n 2
+test-fast: ## kör enhetstesterna (inte de långsamma: körningar, processer, filer, diagram)
+	$(PY) -m pytest -q -m "not slow"
 
 mutation: ## mutationstesta modulerna som gör siffrorna, var och en mot sina egna tester
 	$(PY) scripts/mutation_report.py

@@ -1,9 +1,8 @@
-"""Benchmark `make test-fast`: the fast tests (-m "not slow", two workers) against 15 s.
+"""Benchmark `make test-fast`: the fast tests (-m "not slow") against 15 s.
 
 Runs the fast tests --repeat times as `make test-fast` does and prints, per run, the wall time,
-the CPU time of pytest and its workers, and the machine's load average before the run (on a
-shared machine a load above the core count makes wall time mean little; the CPU time then says
-more). Also runs them once in one process (-n 0) for comparison.
+the CPU time of pytest, and the machine's load average before the run (on a shared machine a
+load above the core count makes wall time mean little; the CPU time then says more).
 
 Target: wall time under 15 s on a quiet machine.
 Usage: .venv/bin/python benchmarks/bench_tests.py [--repeat 3]
@@ -22,13 +21,13 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGET_S = 15.0
 
 
-def run(workers: str) -> tuple[float, float, float]:
-    """Run the fast tests once; return (wall s, CPU s of the children, load average before)."""
+def run() -> tuple[float, float, float]:
+    """Run the fast tests once; return (wall s, CPU s of the child, load average before)."""
     load = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-m", "not slow", "-n", workers],
+        [sys.executable, "-m", "pytest", "-q", "-m", "not slow"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -45,14 +44,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    print(f"{os.cpu_count()} cores")
     walls = []
     for i in range(args.repeat):
-        wall, cpu, load = run("2")
+        wall, cpu, load = run()
         walls.append(wall)
         print(f"make test-fast #{i + 1}: {wall:5.1f} s wall, {cpu:5.1f} s CPU, load {load:.1f}")
-    wall, cpu, load = run("0")
-    print(f"one process (-n 0):  {wall:5.1f} s wall, {cpu:5.1f} s CPU, load {load:.1f}")
     median = statistics.median(walls)
     verdict = "under" if median < TARGET_S else "OVER"
     print(f"median {median:.1f} s: {verdict} the target of {TARGET_S:.0f} s")

@@ -57,10 +57,32 @@ SLOW_FIXTURES = {
 }
 
 
+# Modules whose every test is end to end: each draws charts, writes files (registers,
+# processed tables, Word documents), drives a browser, runs boards or sweeps a corpus. Under
+# `make test-fast` they are not even imported.
+END_TO_END_MODULES = {
+    "test_charts.py",
+    "test_register.py",
+    "test_processed.py",
+    "test_municipality.py",
+    "test_word.py",
+    "test_htmlexport_browser.py",
+    "test_tryout.py",
+}
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Leave the end-to-end modules out of `-m "not slow"` without importing them."""
+    if collection_path.name in END_TO_END_MODULES and config.getoption("markexpr") == "not slow":
+        return True
+    return None
+
+
 def pytest_collection_modifyitems(items):
     """Mark the end-to-end tests slow, so that `make test-fast` (-m "not slow") leaves them out."""
     for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        end_to_end_module = item.path.name in END_TO_END_MODULES
+        if end_to_end_module or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
 
 

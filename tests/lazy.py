@@ -2,7 +2,8 @@
 
 Importing nbformat takes two to five seconds (jsonschema's format checkers build some forty
 grammars on import), more than many fast tests together. Test modules that also hold fast tests
-take it from here, so that `make test-fast` never pays for it. Collection reads attributes of
+take it from here, so that `make test-fast` never pays for it, and it is imported as the runner
+imports it, without that grammar (execution.without_iri_grammar). Collection reads attributes of
 every module-level name (pytest looks for fixtures), so a private name never imports anything.
 """
 
@@ -18,7 +19,11 @@ class Deferred:
     def __getattr__(self, attribute: str):
         if attribute.startswith("_"):
             raise AttributeError(attribute)
-        return getattr(importlib.import_module(self._name), attribute)
+        from klk_analysis.execution import without_iri_grammar
+
+        with without_iri_grammar():
+            module = importlib.import_module(self._name)
+        return getattr(module, attribute)
 
 
 nbformat = Deferred("nbformat")

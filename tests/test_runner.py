@@ -90,6 +90,7 @@ def test_what_if_is_a_workbook_from_outside_raw(tmp_path):
     assert not runner.is_what_if(None, raw)  # the period's own workbook, found under raw
 
 
+@pytest.mark.slow
 def test_register_option_reaches_the_run(monkeypatch, tmp_path):
     seen = []
 
@@ -322,6 +323,7 @@ def test_scheduled_without_periods_logs_the_reason_and_exits_2(tmp_path):
     assert "inga periodmappar" in log.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_unusable_organisation_sheet_fails_before_any_notebook(tmp_path):
     import openpyxl
 

@@ -249,6 +249,7 @@ def _with_text_label(path, sheet, ref, text):
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("label", HOSTILE)
 def test_formula_like_labels_are_text_in_xlsx_and_csv(tmp_path, label):
     rows = [list(r) for r in DR_ROWS]
@@ -279,6 +280,7 @@ def test_csv_text_leaves_ordinary_text_and_numbers_alone():
     assert csv_text("\u2212 Lokalkostnader") == "\u2212 Lokalkostnader"
 
 
+@pytest.mark.slow
 def test_hand_made_workbook_for_another_board_and_period(tmp_path):
     book = load_workbook(kfn_workbook(tmp_path / "kfn.xlsx"))
     cells = parse(tables_html(book))
@@ -311,6 +313,7 @@ def test_write_tables_replaces_old_files_and_leaves_no_temporary_files(shipped, 
     assert "gammal" not in (tmp_path / "tabeller/resultatrakning.csv").read_text("utf-8-sig")
 
 
+@pytest.mark.slow
 def test_a_failed_write_keeps_the_old_tables(shipped, tmp_path, monkeypatch):
     write_tables(shipped, tmp_path)
     before = (tmp_path / "tabeller/resultatrakning.csv").read_bytes()
@@ -330,6 +333,7 @@ def test_no_figure_or_name_of_the_source_document_in_the_module():
     assert [w for w in source_document_words() if w in text] == []
 
 
+@pytest.mark.slow
 def test_xlsx_columns_fit_their_text_in_one_font_and_print_on_one_page_wide(shipped, tmp_path):
     from openpyxl.utils import get_column_letter
 

@@ -1,6 +1,7 @@
 """Executing notebooks: the project's named kernel, papermill in this process, failures in words."""
 
 import ast
+import contextlib
 import json
 import logging
 import math
@@ -53,22 +54,31 @@ def ensure_kernel() -> Path:
     return folder
 
 
-def import_jupyter(convert: bool = True) -> None:
-    """Import papermill and (unless convert is False) nbconvert once, before they are needed."""
-    # jsonschema builds an IRI grammar at import when rfc3987-syntax is installed (jupyterlab
-    # pulls it in): about 1,2 s per process. Notebook validation never checks that format, so
-    # the import is skipped here and allowed again afterwards.
+@contextlib.contextmanager
+def without_iri_grammar():
+    """Import Jupyter's modules without jsonschema building its IRI grammar.
+
+    jsonschema builds an IRI grammar at import when rfc3987-syntax is installed (jupyterlab
+    pulls it in): one to five seconds per process. Notebook validation never checks that
+    format, so the import is skipped inside this block and allowed again afterwards.
+    """
     blocked = "rfc3987_syntax" not in sys.modules
     if blocked:
         sys.modules["rfc3987_syntax"] = None
     try:
+        yield
+    finally:
+        if blocked and sys.modules.get("rfc3987_syntax", 0) is None:
+            del sys.modules["rfc3987_syntax"]
+
+
+def import_jupyter(convert: bool = True) -> None:
+    """Import papermill and (unless convert is False) nbconvert once, before they are needed."""
+    with without_iri_grammar():
         import papermill  # noqa: F401
 
         if convert:
             import nbconvert  # noqa: F401
-    finally:
-        if blocked and sys.modules.get("rfc3987_syntax", 0) is None:
-            del sys.modules["rfc3987_syntax"]
 
 
 def parameter_names(notebook: Path) -> set[str]:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 # Only light modules here: `klk run` starts its kernel before pandas and openpyxl are imported.
-from klk_analysis import console, paths, vocabulary, wording
+from klk_analysis import console, execution, paths, vocabulary, wording
 from klk_analysis.errors import KlkError, UnusableInputError
 from klk_analysis.findings import DEFAULT_TOLERANCE, Finding
 from klk_analysis.periods import Period
@@ -214,22 +214,17 @@ def _one_report(args) -> bool:
     if args.all or args.current or len(set(args.periods)) != 1 or args.board:
         return bool(args.board) and len(set(args.periods)) == 1
     folder = Path(args.raw) / args.periods[0]
-    books = [p for p in folder.glob("*.xls[xm]") if not p.name.startswith(("~$", "."))]
-    return len(books) == 1
+    return folder.is_dir() and len(paths.workbooks_in(folder)) == 1
 
 
 def _run(args) -> int:
     use_vocabulary(args.vocabulary)  # before any kernel starts: the kernels inherit it
     if _one_report(args):
         # Its kernel starts now, while this process imports pandas and reads the workbook.
-        from klk_analysis import execution
-
         execution.start_spare()
     try:
         return _run_started(args)
     finally:
-        from klk_analysis import execution
-
         execution.close_spare()
 
 

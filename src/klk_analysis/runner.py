@@ -52,7 +52,6 @@ SOURCE_FILE = ".arbetsbok.pickle"
 REPORT_NOTEBOOK = "02_rapport.ipynb"
 REPORT_FILE = "rapport.html"
 DEFAULT_TIMEOUT = 600
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 Say = Callable[[str], None]
 
@@ -117,15 +116,6 @@ def latest_period(raw: Path) -> str:
     return periods[-1]
 
 
-def workbooks_in(folder: Path) -> list[Path]:
-    """Return the workbooks in a folder, leaving out Excel's lock files and hidden files."""
-    return sorted(
-        p
-        for p in Path(folder).iterdir()
-        if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", "."))
-    )
-
-
 def period_workbooks(raw: Path, period: str) -> list[Path]:
     """Return the workbooks in raw/PERIOD/, or say that the folder is missing or empty."""
     folder = Path(raw) / period
@@ -134,7 +124,7 @@ def period_workbooks(raw: Path, period: str) -> list[Path]:
             f"{folder}: mappen finns inte. Förväntade periodens arbetsbok i mappen {folder} "
             "eller en arbetsbok angiven med --input."
         )
-    books = workbooks_in(folder)
+    books = paths.workbooks_in(folder)
     if not books:
         raise UnusableInputError(
             f"{folder}: mappen innehåller ingen arbetsbok (.xlsx eller .xlsm). Lägg periodens "
@@ -159,7 +149,7 @@ def refuse_folder(path: Path) -> None:
     """Say so when a workbook given by name is a folder, naming the workbooks in it."""
     if not Path(path).is_dir():
         return
-    books = workbooks_in(path)
+    books = paths.workbooks_in(path)
     inside = (
         f"ange en av arbetsböckerna i den, till exempel {books[0]}"
         if books
